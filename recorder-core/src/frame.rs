@@ -1,0 +1,376 @@
+//! The frame codec: a batch of events as one self-describing, independently decodable unit.
+//!
+//! ```text
+//! offset size field
+//!      0    4 magic "TDCK"
+//!      4    1 format version (FORMAT_VERSION)
+//!      5    1 dictionary id (0 none, 1 the built-in DICTIONARY)
+//!      6   16 session id
+//!     22    4 sequence number            (u32 LE; 0, 1, 2… per session)
+//!     26    8 session start              (u64 LE, Unix ms)
+//!     34    8 base time                  (u64 LE, ms since session start of the first event)
+//!     42    4 event count                (u32 LE)
+//!     46    4 uncompressed payload size  (u32 LE)
+//!     50    4 compressed payload size    (u32 LE)
+//!     54    4 CRC-32 of bytes 0..54 and the payload
+//!     58    … payload: LZ4 block of MessagePack [[Δt, event], …]
+//! ```
+//!
+//! Event times are written as signed deltas from the previous event (the first from the
+//! base time), so a typical event spends one byte on its timestamp. Strings go through a
+//! per-frame table (see `wire::intern`), and LZ4 starts from a static dictionary of
+//! common MessagePack shapes, so even small frames compress.
+//!
+//! Decoding checks sizes before allocating, verifies the checksum before decompressing,
+//! and returns a [`DecodeError`] for any malformed input.
+
+use crate::event::{Event, EventData};
+use crate::wire::intern;
+use serde::de::{self, SeqAccess, Visitor};
+use serde::ser::SerializeSeq;
+use serde::{Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// The magic bytes every frame starts with.
+pub const MAGIC: [u8; 4] = *b"TDCK";
+/// The frame format this crate writes and reads.
+pub const FORMAT_VERSION: u8 = 1;
+/// Size of the fixed header.
+pub const HEADER_LEN: usize = 58;
+/// Largest uncompressed payload a decoder accepts (and an encoder produces).
+pub const MAX_PAYLOAD_LEN: usize = 64 << 20;
+
+/// The static LZ4 dictionary shared by recorder and replayer (id 1).
+pub const DICTIONARY: &[u8] = include_bytes!("frame_dictionary.bin");
+const DICTIONARY_ID: u8 = 1;
+
+/// A session's random 128-bit id.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionId(pub [u8; 16]);
+
+impl SessionId {
+    /// Parses 32 lower-case hex digits.
+    pub fn from_hex(s: &str) -> Option<Self> {
+        crate::trace::TraceId::from_hex(s).map(|t| SessionId(t.0))
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&crate::trace::TraceId(self.0), f)
+    }
+}
+
+impl fmt::Debug for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SessionId({self})")
+    }
+}
+
+/// Everything in a frame but its events.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameHeader {
+    /// Format version of the frame.
+    pub version: u8,
+    /// The session the frame belongs to.
+    pub session_id: SessionId,
+    /// Position of the frame in its session, from 0.
+    pub seq: u32,
+    /// Unix time in ms at which the session started; event times are relative to it.
+    pub session_start: u64,
+    /// Time of the first event (ms since the session start).
+    pub base_time: u64,
+    /// Number of events in the frame.
+    pub event_count: u32,
+}
+
+/// A decoded frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Frame {
+    /// The header.
+    pub header: FrameHeader,
+    /// The events, in recorded order.
+    pub events: Vec<Event>,
+}
+
+/// Why a frame could not be encoded.
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    /// MessagePack serialization failed.
+    #[error("cannot serialize events: {0}")]
+    Serialize(#[from] rmp_serde::encode::Error),
+    /// The serialized events exceed [`MAX_PAYLOAD_LEN`]; split them over more frames.
+    #[error("frame payload of {0} bytes exceeds the {MAX_PAYLOAD_LEN}-byte limit")]
+    TooLarge(usize),
+    /// Event times are not representable as deltas.
+    #[error("event time {0} ms is out of range")]
+    TimeOutOfRange(u64),
+}
+
+/// Why bytes could not be decoded as a frame.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// Fewer bytes than the header.
+    #[error("{0} bytes is too short for a frame header ({HEADER_LEN} bytes)")]
+    TooShort(usize),
+    /// Does not start with [`MAGIC`].
+    #[error("not a Tapedeck frame (bad magic bytes)")]
+    BadMagic,
+    /// A format version this decoder does not know.
+    #[error("unsupported frame format version {0} (this decoder reads {FORMAT_VERSION})")]
+    UnsupportedVersion(u8),
+    /// A dictionary id this decoder does not know.
+    #[error("unknown compression dictionary {0}")]
+    UnknownDictionary(u8),
+    /// The header announces more bytes than there are.
+    #[error("frame truncated: header announces {expected} payload bytes, {actual} present")]
+    Truncated {
+        /// Payload bytes announced.
+        expected: usize,
+        /// Payload bytes present.
+        actual: usize,
+    },
+    /// The header announces an uncompressed size above [`MAX_PAYLOAD_LEN`].
+    #[error("frame payload of {0} bytes exceeds the {MAX_PAYLOAD_LEN}-byte limit")]
+    TooLarge(usize),
+    /// Header or payload bytes were altered.
+    #[error("frame checksum mismatch (stored {stored:08x}, computed {computed:08x})")]
+    Checksum {
+        /// CRC in the header.
+        stored: u32,
+        /// CRC of the bytes.
+        computed: u32,
+    },
+    /// The LZ4 block is invalid or does not inflate to the announced size.
+    #[error("cannot decompress frame payload: {0}")]
+    Decompress(String),
+    /// The payload is not a valid event list.
+    #[error("invalid frame payload: {0}")]
+    Payload(String),
+    /// The payload holds a different number of events than the header says.
+    #[error("header announces {header} events, payload holds {payload}")]
+    EventCount {
+        /// Count in the header.
+        header: u32,
+        /// Count in the payload.
+        payload: usize,
+    },
+}
+
+/// Encodes `events` (times in ms since `session_start`) as one frame.
+///
+/// `header.event_count`, `header.base_time` and `header.version` are computed from the
+/// events; the caller sets the session id, sequence number and session start.
+pub fn encode(header: &FrameHeader, events: &[Event]) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    encode_into(header, events, &mut out)?;
+    Ok(out)
+}
+
+/// Like [`encode`], appending to `out` (which may hold earlier frames).
+pub fn encode_into(
+    header: &FrameHeader,
+    events: &[Event],
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let base_time = events.first().map_or(0, |e| e.time);
+    for e in events {
+        if e.time > i64::MAX as u64 {
+            return Err(EncodeError::TimeOutOfRange(e.time));
+        }
+    }
+    let raw = intern::with_table(intern::Mode::Encode, || {
+        rmp_serde::to_vec(&WireEvents { base_time, events })
+    })?;
+    if raw.len() > MAX_PAYLOAD_LEN {
+        return Err(EncodeError::TooLarge(raw.len()));
+    }
+    let compressed = lz4_flex::block::compress_with_dict(&raw, DICTIONARY);
+
+    let start = out.len();
+    out.reserve(HEADER_LEN + compressed.len());
+    out.extend_from_slice(&MAGIC);
+    out.push(FORMAT_VERSION);
+    out.push(DICTIONARY_ID);
+    out.extend_from_slice(&header.session_id.0);
+    out.extend_from_slice(&header.seq.to_le_bytes());
+    out.extend_from_slice(&header.session_start.to_le_bytes());
+    out.extend_from_slice(&base_time.to_le_bytes());
+    out.extend_from_slice(&(events.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(raw.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(compressed.len() as u32).to_le_bytes());
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&out[start..]);
+    crc.update(&compressed);
+    out.extend_from_slice(&crc.finalize().to_le_bytes());
+    out.extend_from_slice(&compressed);
+    Ok(())
+}
+
+/// Decodes exactly one frame; trailing bytes are an error (see [`decode_prefix`]).
+pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
+    let (frame, used) = decode_prefix(bytes)?;
+    if used != bytes.len() {
+        return Err(DecodeError::Payload(format!(
+            "{} trailing bytes after the frame",
+            bytes.len() - used
+        )));
+    }
+    Ok(frame)
+}
+
+/// Decodes the frame at the start of `bytes`, returning it and the bytes it used, so a
+/// file of concatenated frames can be read one after another.
+pub fn decode_prefix(bytes: &[u8]) -> Result<(Frame, usize), DecodeError> {
+    let parsed = parse_header(bytes)?;
+    let payload = &bytes[HEADER_LEN..parsed.end];
+    let dictionary: &[u8] = match parsed.dictionary {
+        0 => &[],
+        DICTIONARY_ID => DICTIONARY,
+        other => return Err(DecodeError::UnknownDictionary(other)),
+    };
+    let raw = lz4_flex::block::decompress_with_dict(payload, parsed.raw_len, dictionary)
+        .map_err(|e| DecodeError::Decompress(e.to_string()))?;
+    if raw.len() != parsed.raw_len {
+        return Err(DecodeError::Decompress(format!(
+            "inflated to {} bytes, header announces {}",
+            raw.len(),
+            parsed.raw_len
+        )));
+    }
+    let header = parsed.header;
+    let events = intern::with_table(intern::Mode::Decode, || {
+        let mut de = rmp_serde::Deserializer::from_read_ref(&raw);
+        de.deserialize_seq(EventsVisitor {
+            base_time: header.base_time,
+            expected: header.event_count,
+        })
+    })
+    .map_err(|e: rmp_serde::decode::Error| DecodeError::Payload(e.to_string()))?;
+    if events.len() != header.event_count as usize {
+        return Err(DecodeError::EventCount {
+            header: header.event_count,
+            payload: events.len(),
+        });
+    }
+    Ok((Frame { header, events }, parsed.end))
+}
+
+/// Reads and checks the header (including the checksum) without decompressing.
+pub fn decode_header(bytes: &[u8]) -> Result<FrameHeader, DecodeError> {
+    parse_header(bytes).map(|p| p.header)
+}
+
+struct ParsedHeader {
+    header: FrameHeader,
+    dictionary: u8,
+    raw_len: usize,
+    end: usize,
+}
+
+fn parse_header(bytes: &[u8]) -> Result<ParsedHeader, DecodeError> {
+    if bytes.len() < HEADER_LEN {
+        return Err(DecodeError::TooShort(bytes.len()));
+    }
+    if bytes[0..4] != MAGIC {
+        return Err(DecodeError::BadMagic);
+    }
+    let version = bytes[4];
+    if version != FORMAT_VERSION {
+        return Err(DecodeError::UnsupportedVersion(version));
+    }
+    let dictionary = bytes[5];
+    let u32_at =
+        |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let u64_at = |at: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(b)
+    };
+    let mut session_id = [0u8; 16];
+    session_id.copy_from_slice(&bytes[6..22]);
+    let raw_len = u32_at(46) as usize;
+    let payload_len = u32_at(50) as usize;
+    if raw_len > MAX_PAYLOAD_LEN {
+        return Err(DecodeError::TooLarge(raw_len));
+    }
+    let available = bytes.len() - HEADER_LEN;
+    if payload_len > available {
+        return Err(DecodeError::Truncated {
+            expected: payload_len,
+            actual: available,
+        });
+    }
+    let end = HEADER_LEN + payload_len;
+    let stored = u32_at(54);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&bytes[..54]);
+    crc.update(&bytes[HEADER_LEN..end]);
+    let computed = crc.finalize();
+    if stored != computed {
+        return Err(DecodeError::Checksum { stored, computed });
+    }
+    let header = FrameHeader {
+        version,
+        session_id: SessionId(session_id),
+        seq: u32_at(22),
+        session_start: u64_at(26),
+        base_time: u64_at(34),
+        event_count: u32_at(42),
+    };
+    Ok(ParsedHeader {
+        header,
+        dictionary,
+        raw_len,
+        end,
+    })
+}
+
+/// Serializes events as `[Δt, data]` pairs, flattened into one array.
+struct WireEvents<'a> {
+    base_time: u64,
+    events: &'a [Event],
+}
+
+impl Serialize for WireEvents<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.events.len() * 2))?;
+        let mut previous = self.base_time as i64;
+        for event in self.events {
+            let time = event.time as i64;
+            seq.serialize_element(&time.wrapping_sub(previous))?;
+            seq.serialize_element(&event.data)?;
+            previous = time;
+        }
+        seq.end()
+    }
+}
+
+struct EventsVisitor {
+    base_time: u64,
+    expected: u32,
+}
+
+impl<'de> Visitor<'de> for EventsVisitor {
+    type Value = Vec<Event>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of [time delta, event] pairs")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Event>, A::Error> {
+        // The header's count is untrusted: cap the preallocation.
+        let mut events = Vec::with_capacity((self.expected as usize).min(4096));
+        let mut time = i128::from(self.base_time);
+        while let Some(delta) = seq.next_element::<i64>()? {
+            time += i128::from(delta);
+            let at = u64::try_from(time)
+                .map_err(|_| de::Error::custom(format_args!("event time {time} out of range")))?;
+            let data: EventData = seq
+                .next_element()?
+                .ok_or_else(|| de::Error::custom("time delta without an event"))?;
+            events.push(Event { time: at, data });
+        }
+        Ok(events)
+    }
+}

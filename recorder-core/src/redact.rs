@@ -1,0 +1,1 @@
+//! Redaction rules (being built: see issue 2).

@@ -1,0 +1,1 @@
+//! Session reassembly (being built: see issue 2).
