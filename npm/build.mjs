@@ -1,0 +1,18 @@
+// Builds the package: the wasm (scripts/build-wasm) plus the hand-written ESM wrapper and
+// its TypeScript types, into dist/.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+execFileSync(join(here, '..', 'scripts', 'build-wasm'), { stdio: 'inherit' });
+
+const dist = join(here, 'dist');
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+for (const file of readdirSync(join(here, 'pkg'))) {
+  if (/\.(js|wasm|d\.ts)$/.test(file)) cpSync(join(here, 'pkg', file), join(dist, file));
+}
+cpSync(join(here, 'src'), dist, { recursive: true });
+console.log('built', readdirSync(dist).join(' '));

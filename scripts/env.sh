@@ -1,0 +1,40 @@
+# Sourced by the other scripts: paths and how to build for wasm32 on this machine.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+export PATH="$HOME/.cargo/bin:$ROOT/npm/node_modules/.bin:$PATH"
+# wasm builds get their own target dir: the Debian compiler (see below) and rustup's
+# would otherwise keep invalidating each other's host artifacts.
+export WASM_TARGET_DIR="$ROOT/target/wasm"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+
+# The rustup wasm32 target where it is installed; otherwise Debian's rustc-web with its
+# std source and wasm-ld, building std for wasm32 with -Z build-std (TOOLCHAIN.md).
+have_rustup_wasm() {
+    command -v rustup >/dev/null 2>&1 &&
+        rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
+}
+
+# Runs cargo for the wasm32 target: wasm_cargo build|test [args…]
+wasm_cargo() {
+    local sub="$1"
+    shift
+    if have_rustup_wasm; then
+        CARGO_TARGET_DIR="$WASM_TARGET_DIR" cargo "$sub" --target wasm32-unknown-unknown "$@"
+    else
+        RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+            CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
+            CARGO_TARGET_DIR="$WASM_TARGET_DIR" \
+            /usr/bin/cargo "$sub" --target wasm32-unknown-unknown \
+            -Z build-std=std,panic_abort "$@"
+    fi
+}
+
+# The wasm-bindgen version pinned in Cargo.lock; the CLI must match it exactly.
+locked_wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
