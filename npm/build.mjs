@@ -11,8 +11,11 @@ execFileSync(join(here, '..', 'scripts', 'build-wasm'), { stdio: 'inherit' });
 const dist = join(here, 'dist');
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
+// Everything wasm-bindgen wrote, including snippets/ (the hooks' JS glue).
 for (const file of readdirSync(join(here, 'pkg'))) {
-  if (/\.(js|wasm|d\.ts)$/.test(file)) cpSync(join(here, 'pkg', file), join(dist, file));
+  if (file !== 'package.json' && file !== '.gitignore') {
+    cpSync(join(here, 'pkg', file), join(dist, file), { recursive: true });
+  }
 }
 cpSync(join(here, 'src'), dist, { recursive: true });
 console.log('built', readdirSync(dist).join(' '));

@@ -1,4 +1,25 @@
 /** The recorder version. */
 export function version(): Promise<string>;
-/** Counts the nodes of the current document (a smoke test of the wasm chain). */
-export function countNodes(): Promise<number>;
+
+export interface RecordOptions {
+  /** Receives each encoded frame. */
+  onFrame?: (frame: Uint8Array) => void;
+  /** URL that frames are POSTed to. */
+  endpoint?: string;
+  /** How often buffered events are sent as a frame, ms. Default 1000. */
+  flushInterval?: number;
+}
+
+export interface Recording {
+  /** The session id (32 hex digits). */
+  readonly sessionId: string;
+  /** Records an application event with a JSON-serializable payload. */
+  addEvent(name: string, payload?: unknown): void;
+  /** Sends everything recorded so far. */
+  flush(): Promise<void>;
+  /** Stops recording and detaches every hook. */
+  stop(): Promise<void>;
+}
+
+/** Starts recording the current page. */
+export function record(options: RecordOptions): Promise<Recording>;

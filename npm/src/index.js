@@ -1,5 +1,5 @@
-// The tapedeck package entry point (the recorder API is being built: see issue 3).
-import init, { version as wasmVersion, countNodes as wasmCountNodes } from './recorder_wasm.js';
+// The tapedeck package: `record(options)` starts recording the page (see index.d.ts).
+import init, { Recorder, version as wasmVersion } from './recorder_wasm.js';
 
 let ready;
 function load() {
@@ -13,8 +13,25 @@ export async function version() {
   return wasmVersion();
 }
 
-/** Counts the nodes of the current document (a smoke test of the wasm chain). */
-export async function countNodes() {
+/**
+ * Starts recording the current page. Resolves to a handle with `sessionId`, `flush()` and
+ * `stop()`.
+ */
+export async function record(options) {
   await load();
-  return wasmCountNodes();
+  const recorder = Recorder.start(options);
+  return {
+    get sessionId() {
+      return recorder.sessionId;
+    },
+    addEvent(name, payload) {
+      recorder.addEvent(name, payload);
+    },
+    async flush() {
+      recorder.flush();
+    },
+    async stop() {
+      recorder.stop();
+    },
+  };
 }

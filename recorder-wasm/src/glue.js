@@ -1,0 +1,78 @@
+// JavaScript glue for the hooks: the few things that are simpler and safer on the JS side.
+// Every wrapper keeps the page's behaviour identical — same `this`, arguments, return
+// value and exceptions — and contains the recorder's own failures: a hook that throws is
+// ignored, never seen by the page. Unhooking restores the original when our wrapper is
+// still installed, and otherwise turns the wrapper into a pass-through (the page wrapped
+// it again after us, and we must not remove the page's wrapper).
+
+/**
+ * Wraps `target[name]`. `before(thisArg, args)` may return replacement arguments;
+ * `after(thisArg, args, result, threw)` sees the outcome (`threw` true: result is the
+ * exception, which is re-thrown). Returns an unhook function, or null when
+ * `target[name]` is not a function.
+ */
+export function wrapMethod(target, name, before, after) {
+  const original = target[name];
+  if (typeof original !== 'function') return null;
+  let active = true;
+  const wrapper = function (...args) {
+    let callArgs = args;
+    if (active && before) {
+      try {
+        const replaced = before(this, args);
+        if (Array.isArray(replaced)) callArgs = replaced;
+      } catch (_) { /* the recorder's failure must not reach the page */ }
+    }
+    let result;
+    try {
+      result = new.target ? Reflect.construct(original, callArgs, new.target) : original.apply(this, callArgs);
+    } catch (error) {
+      if (active && after) {
+        try { after(this, callArgs, error, true); } catch (_) { /* contained */ }
+      }
+      throw error;
+    }
+    if (active && after) {
+      try { after(this, callArgs, result, false); } catch (_) { /* contained */ }
+    }
+    return result;
+  };
+  try {
+    Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+    Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+    wrapper.prototype = original.prototype;
+  } catch (_) { /* cosmetic */ }
+  target[name] = wrapper;
+  return function unhook() {
+    active = false;
+    if (target[name] === wrapper) target[name] = original;
+  };
+}
+
+/**
+ * Hooks the setter of accessor property `name` on `proto` (e.g. HTMLInputElement.prototype
+ * `value`): `after(element, value)` runs after each successful set. Returns an unhook
+ * function, or null when there is no such accessor.
+ */
+export function hookSetter(proto, name, after) {
+  const original = Object.getOwnPropertyDescriptor(proto, name);
+  if (!original || typeof original.set !== 'function' || !original.configurable) return null;
+  let active = true;
+  const descriptor = {
+    configurable: true,
+    enumerable: original.enumerable,
+    get: original.get,
+    set(value) {
+      original.set.call(this, value);
+      if (active) {
+        try { after(this, value); } catch (_) { /* contained */ }
+      }
+    },
+  };
+  Object.defineProperty(proto, name, descriptor);
+  return function unhook() {
+    active = false;
+    const current = Object.getOwnPropertyDescriptor(proto, name);
+    if (current && current.set === descriptor.set) Object.defineProperty(proto, name, original);
+  };
+}
