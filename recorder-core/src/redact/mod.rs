@@ -8,6 +8,8 @@
 //!   form bodies ([`Redactor::redact_body`]) and card numbers in all of them.
 //! - [`BodyPolicy`] — which request and response bodies are captured at all, and the cap
 //!   that cuts them ([`BodyPolicy::capture`] returns the [`Body`] of a `Network` event).
+//! - [`InputPolicy`] — whether a form control's value is recorded, masked or omitted
+//!   ([`InputPrivacy`]), plus [`mask_value`] and [`mask_text`] for masked content.
 //! - [`mask_card_numbers`] — card-number-like digit runs in any text (console, text nodes).
 //!
 //! # Names
@@ -24,7 +26,8 @@
 //! # Replacements
 //! A sensitive value becomes [`REDACTED`], except values that hold no secret and help
 //! debugging: an empty value, and in JSON `null`, `true`, `false`, `""`, `[]`, `{}`.
-//! Card numbers keep their last four digits (`**** **** **** 1111`).
+//! Card numbers keep their last four digits (`**** **** **** 1111`); masked input keeps
+//! its length ([`mask_value`]); passwords are not recorded at all ([`InputPrivacy::Omit`]).
 //!
 //! # Example
 //! ```
@@ -47,12 +50,14 @@
 mod body;
 mod card;
 mod headers;
+mod input;
 mod json;
 mod names;
 mod url;
 
 pub use crate::event::Body;
 pub use body::{is_same_origin, is_text_content_type, url_matches, BodyPolicy};
+pub use input::{mask_text, mask_value, InputElement, InputPolicy, InputPrivacy, MAX_MASKED_CHARS};
 pub use names::{NEVER_SENSITIVE, SENSITIVE_FIELDS, SENSITIVE_PARAMS, SENSITIVE_WORDS};
 
 use names::NameKind;
