@@ -1,1 +1,0 @@
-//! Redaction rules (being built: see issue 2).
