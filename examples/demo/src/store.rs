@@ -124,7 +124,7 @@ impl Store {
                 out.push(summary);
             }
         }
-        out.sort_by(|a, b| b.started.cmp(&a.started));
+        out.sort_by_key(|s| std::cmp::Reverse(s.started));
         Ok(out)
     }
 
