@@ -352,6 +352,9 @@ impl ElementState {
 
 /// The changes of one MutationObserver callback, in application order: removals, then
 /// additions (each `before` sibling already present), then attribute and text changes.
+///
+/// Each removal names a node present at that point: a node inside a subtree removed earlier
+/// in the same batch is already gone and must not be named again.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct MutationBatch {
     /// Nodes removed from the document, with their subtrees.
@@ -377,7 +380,8 @@ impl MutationBatch {
 /// A subtree inserted under `parent`, before `before` (or as last child).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AddedTree {
-    /// The new parent.
+    /// The new parent; `0` adds the root of an empty mirror (as `Dom::diff` does when the
+    /// target's ids are not consecutive and so cannot form a [`Snapshot`]).
     pub parent: NodeId,
     /// The next sibling, `None` to append.
     pub before: Option<NodeId>,
