@@ -1,0 +1,1 @@
+//! Exports (being built: see issue 4).
