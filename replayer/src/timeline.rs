@@ -13,7 +13,9 @@ pub struct Timeline {
 
 impl Timeline {
     /// Decodes frames (each slice one frame or several back to back).
-    pub fn from_frames<'a>(frames: impl IntoIterator<Item = &'a [u8]>) -> Result<Timeline, DecodeError> {
+    pub fn from_frames<'a>(
+        frames: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Timeline, DecodeError> {
         let mut decoded = Vec::new();
         for mut bytes in frames {
             while !bytes.is_empty() {

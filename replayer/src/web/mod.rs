@@ -1,0 +1,1 @@
+//! The browser replayer (being built: see issue 4).
