@@ -226,3 +226,141 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use recorder_core::event::{ErrorKind, Event, Initiator, Meta, Network, PageError, Span};
+    use recorder_core::SpanId;
+
+    fn temp_store(name: &str) -> (Store, PathBuf) {
+        let dir =
+            std::env::temp_dir().join(format!("tapedeck-store-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        (Store::open(&dir).expect("temp store"), dir)
+    }
+
+    fn page_frame(seq: u32, events: Vec<Event>) -> Vec<u8> {
+        let header = FrameHeader {
+            session_id: SessionId([7; 16]),
+            seq,
+            session_start: 1_000_000,
+            ..Default::default()
+        };
+        frame::encode(&header, &events).expect("encode")
+    }
+
+    #[test]
+    fn refuses_corrupt_uploads_and_keeps_good_frames() {
+        let (store, dir) = temp_store("corrupt");
+        let good = page_frame(
+            0,
+            vec![Event::new(
+                0,
+                Meta {
+                    url: "http://x/".into(),
+                    ..Default::default()
+                },
+            )],
+        );
+        store.ingest(&good).expect("a valid frame is stored");
+        let mut corrupt = page_frame(1, vec![Event::new(5, Meta::default())]);
+        let last = corrupt.len() - 1;
+        corrupt[last] ^= 0xff;
+        assert!(matches!(
+            store.ingest(&corrupt),
+            Err(StoreError::InvalidFrame(DecodeError::Checksum { .. }))
+        ));
+        assert!(matches!(
+            store.ingest(b"not a frame"),
+            Err(StoreError::InvalidFrame(_))
+        ));
+        let list = store.list().expect("list");
+        assert_eq!(list.len(), 1);
+        assert_eq!((list[0].frames, list[0].url.as_str()), (1, "http://x/"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn serves_a_session_with_the_backend_work_of_its_trace_ids_only() {
+        let (store, dir) = temp_store("join");
+        let trace = TraceId([1; 16]);
+        let other = TraceId([2; 16]);
+        let failed = Network {
+            request_id: 1,
+            initiator: Some(Initiator::Fetch),
+            method: "POST".into(),
+            url: "http://x/api/orders".into(),
+            status: Some(500),
+            trace_id: Some(trace),
+            ..Default::default()
+        };
+        let error = PageError {
+            kind: ErrorKind::Exception,
+            message: "boom".into(),
+            stack: None,
+            source: None,
+            line: 0,
+            column: 0,
+        };
+        store
+            .ingest(&page_frame(
+                1,
+                vec![Event::new(10, failed), Event::new(11, error)],
+            ))
+            .expect("ingest");
+        let span = |trace_id| Span {
+            trace_id,
+            span_id: SpanId([3; 8]),
+            name: "POST /api/orders".into(),
+            ..Default::default()
+        };
+        let backend = FrameHeader {
+            session_id: SessionId([9; 16]),
+            session_start: 999_000,
+            ..Default::default()
+        };
+        let bytes = frame::encode(
+            &backend,
+            &[
+                Event::new(1_005, Backend::Span(span(trace))),
+                Event::new(1_006, Backend::Span(span(other))),
+            ],
+        )
+        .expect("encode backend");
+        std::fs::write(store.backend_path(), bytes).expect("write backend");
+
+        let served = store.session_frames(&SessionId([7; 16])).expect("served");
+        let (page, used) = frame::decode_prefix(&served).expect("page frame");
+        assert_eq!(page.header.seq, 1);
+        let joined = frame::decode(&served[used..]).expect("joined backend frame");
+        assert_eq!(
+            joined.header.session_start, 999_000,
+            "backend frames keep their own clock"
+        );
+        let traces: Vec<TraceId> = joined
+            .events
+            .iter()
+            .filter_map(|e| match &e.data {
+                EventData::Backend(Backend::Span(s)) => Some(s.trace_id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            traces,
+            vec![trace],
+            "only the session's own trace is joined"
+        );
+
+        let summary = &store.list().expect("list")[0];
+        assert_eq!(
+            (summary.errors, summary.failed_requests, summary.gaps),
+            (1, 1, 1)
+        );
+        assert!(matches!(
+            store.session_frames(&SessionId([8; 16])),
+            Err(StoreError::UnknownSession(_))
+        ));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
