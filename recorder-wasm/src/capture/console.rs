@@ -166,9 +166,14 @@ fn number_text(value: &JsValue, float: bool) -> String {
     if value.is_bigint() {
         return js::primitive_text(value) + "n";
     }
+    // Strings convert as `Number(s)` does (`"42"` → 42), without linking a float parser.
     let n = value
         .as_f64()
-        .or_else(|| value.as_string().and_then(|s| s.trim().parse().ok()))
+        .or_else(|| {
+            value
+                .as_string()
+                .map(|s| js_sys::Number::from(JsValue::from(s)).value_of())
+        })
         .unwrap_or(f64::NAN);
     let n = if float { n } else { n.trunc() };
     js::primitive_text(&JsValue::from_f64(n))

@@ -34,7 +34,6 @@ use js_sys::{Array, Object, Promise, Uint8Array};
 use recorder_core::event::{Body, Initiator, Network};
 use recorder_core::trace::{SpanId, TraceId, TraceParent};
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
@@ -152,6 +151,7 @@ struct Pending {
 
 /// An `XMLHttpRequest` between `open` and `loadend`.
 struct XhrRequest {
+    id: u32,
     method: String,
     url: String,
     headers: Vec<(String, String)>,
@@ -175,7 +175,7 @@ struct Net {
     /// Hands each `fetch` call's request from the wrapper's `before` to its `after`; calls
     /// nest strictly (a getter on `init` may call `fetch`), so a stack pairs them.
     fetches: RefCell<Vec<Option<Pending>>>,
-    xhrs: RefCell<BTreeMap<u32, XhrRequest>>,
+    xhrs: RefCell<XhrTable>,
     xhr_ids: js_sys::WeakMap,
 }
 
@@ -205,7 +205,7 @@ impl Net {
             next_id: Cell::new(1),
             performance: window.and_then(|w| w.performance()),
             fetches: RefCell::new(Vec::new()),
-            xhrs: RefCell::new(BTreeMap::new()),
+            xhrs: RefCell::new(XhrTable::default()),
             xhr_ids: js_sys::WeakMap::new(),
         };
         net.endpoint = options.endpoint.as_deref().map(|e| net.absolute(e));
@@ -529,7 +529,7 @@ impl Net {
                 .xhrs
                 .try_borrow_mut()
                 .ok()
-                .and_then(|mut m| m.remove(&old));
+                .and_then(|mut m| m.remove(old));
             if let Some(mut old) = old {
                 remove_listeners(&old);
                 if let Some(mut pending) = old.pending.take() {
@@ -550,6 +550,7 @@ impl Net {
         self.next_id.set(id.wrapping_add(1));
         self.xhr_ids.set(xhr.unchecked_ref(), &JsValue::from(id));
         let request = XhrRequest {
+            id,
             method,
             url: self.absolute(&url),
             headers: Vec::new(),
@@ -559,16 +560,11 @@ impl Net {
             error: None,
         };
         if let Ok(mut xhrs) = self.xhrs.try_borrow_mut() {
-            xhrs.insert(id, request);
-            while xhrs.len() > MAX_OPEN_XHRS {
-                let Some(oldest) = xhrs
-                    .iter()
-                    .find(|(_, r)| r.pending.is_none())
-                    .map(|(id, _)| *id)
-                else {
-                    break;
-                };
-                xhrs.remove(&oldest);
+            xhrs.0.push(request);
+            if xhrs.0.len() > MAX_OPEN_XHRS {
+                if let Some(oldest) = xhrs.0.iter().position(|r| r.pending.is_none()) {
+                    xhrs.0.remove(oldest);
+                }
             }
         }
     }
@@ -581,7 +577,7 @@ impl Net {
             return;
         };
         if let Ok(mut xhrs) = self.xhrs.try_borrow_mut() {
-            if let Some(request) = xhrs.get_mut(&id).filter(|r| r.pending.is_none()) {
+            if let Some(request) = xhrs.get_mut(id).filter(|r| r.pending.is_none()) {
                 request.headers.push((name, value));
             }
         }
@@ -592,14 +588,14 @@ impl Net {
             return;
         };
         let Some((method, url, mut headers)) = net.xhrs.try_borrow().ok().and_then(|xhrs| {
-            let r = xhrs.get(&id).filter(|r| r.pending.is_none())?;
+            let r = xhrs.get(id).filter(|r| r.pending.is_none())?;
             Some((r.method.clone(), r.url.clone(), r.headers.clone()))
         }) else {
             return;
         };
         if net.is_own(&url) {
             if let Ok(mut xhrs) = net.xhrs.try_borrow_mut() {
-                xhrs.remove(&id);
+                xhrs.remove(id);
             }
             return;
         }
@@ -644,7 +640,7 @@ impl Net {
             let _ = js::call_method(xhr, "addEventListener", &[&name.into(), listener.as_ref()]);
         }
         if let Ok(mut xhrs) = net.xhrs.try_borrow_mut() {
-            if let Some(request) = xhrs.get_mut(&id) {
+            if let Some(request) = xhrs.get_mut(id) {
                 request.pending = Some(pending);
                 request.listener = Some(listener);
             }
@@ -655,7 +651,7 @@ impl Net {
         let kind = event.type_();
         if kind != "loadend" {
             if let Ok(mut xhrs) = self.xhrs.try_borrow_mut() {
-                if let Some(request) = xhrs.get_mut(&id) {
+                if let Some(request) = xhrs.get_mut(id) {
                     request.error = XHR_EVENTS.iter().find(|e| **e == kind).copied();
                 }
             }
@@ -665,7 +661,7 @@ impl Net {
             .xhrs
             .try_borrow_mut()
             .ok()
-            .and_then(|mut x| x.remove(&id))
+            .and_then(|mut x| x.remove(id))
         else {
             return;
         };
@@ -736,6 +732,25 @@ impl Net {
             pending.event.error = Some("not queued".to_owned());
         }
         self.emit(pending);
+    }
+}
+
+/// The open `XMLHttpRequest`s, oldest first; a handful at a time, so a list.
+#[derive(Default)]
+struct XhrTable(Vec<XhrRequest>);
+
+impl XhrTable {
+    fn get(&self, id: u32) -> Option<&XhrRequest> {
+        self.0.iter().find(|r| r.id == id)
+    }
+
+    fn get_mut(&mut self, id: u32) -> Option<&mut XhrRequest> {
+        self.0.iter_mut().find(|r| r.id == id)
+    }
+
+    fn remove(&mut self, id: u32) -> Option<XhrRequest> {
+        let at = self.0.iter().position(|r| r.id == id)?;
+        Some(self.0.remove(at))
     }
 }
 
