@@ -143,6 +143,8 @@ test('fetch and XHR outcomes are recorded, redacted, and unchanged for the page'
     out.okType = ok.headers.get('content-type');
     out.missing = (await fetch('/api/missing')).status;
     out.fail = await (await fetch(new Request('/api/fail', { headers: { 'X-From': 'request' } }))).text();
+    // Adding traceparent must not reset a Request's own referrer policy.
+    await fetch(new Request('/api/missing?policy=no-referrer', { referrerPolicy: 'no-referrer' }));
     out.refused = await fetch('http://127.0.0.1:1/').then(() => 'resolved', (e) => `${e.name}: ${e.message}`);
     const controller = new AbortController();
     const slow = fetch('/api/slow', { signal: controller.signal });
@@ -215,6 +217,10 @@ test('fetch and XHR outcomes are recorded, redacted, and unchanged for the page'
   assert.equal(header(fail.request_headers, 'x-from'), 'request');
   const failSeen = seen.find((s) => s.path === '/api/fail' && s.headers['x-from'] === 'request');
   assert.equal(failSeen.headers.traceparent.match(TRACEPARENT)[1], fail.trace_id, 'Request inputs get it too');
+
+  const noReferrer = seen.find((s) => s.path === '/api/missing' && s.headers.traceparent && !s.headers.referer);
+  assert.ok(noReferrer, 'the Request kept its no-referrer policy');
+  assert.ok(seen.some((s) => s.path === '/api/missing' && s.headers.referer), 'others send a referer');
 
   const refused = find('Fetch', 'GET', '127.0.0.1:1/');
   assert.equal(refused.status, null);

@@ -10,6 +10,7 @@
 use js_sys::Array;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
@@ -143,6 +144,59 @@ pub fn primitive_text(value: &JsValue) -> String {
         return String::new();
     }
     string_of(value).unwrap_or_default()
+}
+
+/// The first `max` items of an array (none when `value` is not one), read one by one.
+pub fn items(value: &JsValue, max: u32) -> Vec<JsValue> {
+    if !is_array(value) {
+        return Vec::new();
+    }
+    let length = get_f64(value, "length").unwrap_or(0.0) as u32;
+    (0..length.min(max))
+        .map(|i| reflect_get(value, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED))
+        .collect()
+}
+
+/// The first `max` values of the iterator `value[method]()` returns (`entries`,
+/// `values`…), stopping at the first failure.
+pub fn iterate(value: &JsValue, method: &str, max: usize) -> Vec<JsValue> {
+    match call_method(value, method, &[]) {
+        Ok(iterator) => iterate_from(&iterator, max),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The first `max` values of an iterator.
+pub fn iterate_from(iterator: &JsValue, max: usize) -> Vec<JsValue> {
+    let mut out = Vec::new();
+    while out.len() < max {
+        let Ok(step) = call_method(iterator, "next", &[]) else {
+            break;
+        };
+        if !step.is_object() || get(&step, "done").is_truthy() {
+            break;
+        }
+        out.push(get(&step, "value"));
+    }
+    out
+}
+
+/// A real promise following `value` (`Promise.resolve(value)`): whatever the page hands
+/// back, awaiting the result cannot throw into wasm.
+pub fn to_promise(value: &JsValue) -> Option<js_sys::Promise> {
+    let class = global("Promise");
+    let promise = call_method(&class, "resolve", &[value]).ok()?;
+    promise.dyn_into().ok()
+}
+
+/// A copy of a chunk of bytes (`Uint8Array` or any buffer view) as a fresh `Uint8Array`.
+pub fn bytes(value: &JsValue) -> Option<js_sys::Uint8Array> {
+    if !js_sys::ArrayBuffer::is_view(value) {
+        return None;
+    }
+    construct("Uint8Array", &[value])
+        .ok()
+        .map(JsCast::unchecked_into)
 }
 
 /// Sets `target[key] = value` on an object the recorder made.

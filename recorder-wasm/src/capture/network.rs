@@ -30,7 +30,7 @@ use super::redaction::Redaction;
 use super::render;
 use crate::emit::Recording;
 use crate::hooks::MethodHook;
-use js_sys::{Array, Object, Promise, Uint8Array};
+use js_sys::{Array, Object, Promise};
 use recorder_core::event::{Body, Initiator, Network};
 use recorder_core::trace::{SpanId, TraceId, TraceParent};
 use std::cell::{Cell, RefCell};
@@ -324,9 +324,11 @@ impl Net {
     fn fetch_start(&self, args: &Array) -> (Option<Pending>, JsValue) {
         let input = args.get(0);
         let init = args.get(1);
-        let request = input.dyn_ref::<web_sys::Request>();
+        // A Request's fields are read through `Reflect.get` like any page value (a Proxy
+        // passes `instanceof Request`, and its getters would throw).
+        let request = input.is_instance_of::<web_sys::Request>().then_some(&input);
         let raw = if let Some(request) = request {
-            request.url()
+            js::get_string(request, "url").unwrap_or_default()
         } else if let Some(url) = input.as_string() {
             url
         } else {
@@ -344,7 +346,7 @@ impl Net {
         let method = init_given
             .then(|| js::get_string(&init, "method"))
             .flatten()
-            .or_else(|| request.map(|r| r.method()))
+            .or_else(|| request.and_then(|r| js::get_string(r, "method")))
             .unwrap_or_else(|| "GET".to_owned());
         let mut pending = self.start(Initiator::Fetch, &method, url);
 
@@ -357,7 +359,7 @@ impl Net {
             Ok(JsValue::UNDEFINED)
         };
         let source = match (request, init_headers) {
-            (Some(r), Ok(h)) if h.is_undefined() => Ok(r.headers().into()),
+            (Some(r), Ok(h)) if h.is_undefined() => Ok(js::get(r, "headers")),
             (_, h) => h,
         };
         let mut replaced = JsValue::UNDEFINED;
@@ -376,7 +378,7 @@ impl Net {
                     let set =
                         js::call_method(&headers, "set", &[&"traceparent".into(), &value.into()]);
                     if set.is_ok() {
-                        replaced = with_headers(args, &init, &headers);
+                        replaced = with_headers(args, &init, request, &headers);
                         pending.event.trace_id = Some(trace_id);
                     }
                 }
@@ -400,7 +402,8 @@ impl Net {
         } else if let Some(request) = request {
             // A Request's body is read from a clone, never from the page's object.
             let content_type = content_type.unwrap_or_default();
-            if request.body().is_some() && self.wants_body(&pending.raw_url, &content_type) {
+            let has_body = js::get(request, "body").is_object();
+            if has_body && self.wants_body(&pending.raw_url, &content_type) {
                 let stream = js::call_method(request, "clone", &[])
                     .map(|clone| js::get(&clone, "body"))
                     .ok()
@@ -423,7 +426,13 @@ impl Net {
             self.emit(pending);
             return JsValue::UNDEFINED;
         }
-        let Ok(promise) = result.dyn_into::<Promise>() else {
+        // Only a real promise is replaced (by one following it): anything else a page's
+        // own fetch wrapper returns is handed back as it is.
+        let promise = result
+            .is_instance_of::<Promise>()
+            .then(|| js::to_promise(&result))
+            .flatten();
+        let Some(promise) = promise else {
             self.emit(pending);
             return JsValue::UNDEFINED;
         };
@@ -452,11 +461,11 @@ impl Net {
     /// its body when it is to be captured — before the page can touch it.
     fn fetch_response(self: &Rc<Self>, mut pending: Pending, response: &JsValue) {
         pending.event.duration = (self.now() - pending.started_at).max(0.0);
-        let Some(response) = response.dyn_ref::<web_sys::Response>() else {
+        if !response.is_instance_of::<web_sys::Response>() {
             return self.clone().finish(pending, None);
-        };
-        pending.event.status = Some(response.status());
-        let headers = header_list(&response.headers().into());
+        }
+        pending.event.status = js::get_f64(response, "status").map(|s| s as u16);
+        let headers = header_list(&js::get(response, "headers"));
         let content_type = find_header(&headers, "content-type").unwrap_or_default();
         pending.event.response_size =
             find_header(&headers, "content-length").and_then(|l| l.trim().parse().ok());
@@ -465,8 +474,8 @@ impl Net {
             .map(|(name, value)| self.redaction.header(name, value))
             .collect();
         let mut body = None;
-        if response.body().is_some()
-            && !response.body_used()
+        if js::get(response, "body").is_object()
+            && !js::get(response, "bodyUsed").is_truthy()
             && self.wants_body(&pending.raw_url, &content_type)
         {
             body = js::call_method(response, "clone", &[])
@@ -756,18 +765,29 @@ impl XhrTable {
 
 /// A copy of the `fetch` arguments whose `init` carries `headers`: a new object with the
 /// page's `init` as its prototype, so every member the page set is still seen by `fetch`.
-fn with_headers(args: &Array, init: &JsValue, headers: &JsValue) -> JsValue {
+///
+/// A non-empty `init` makes fetch reset a `Request` input's referrer and referrer policy
+/// to the defaults (Fetch, Request constructor step 12), so for a `Request` they are
+/// carried over unless the page's own `init` sets them.
+fn with_headers(
+    args: &Array,
+    init: &JsValue,
+    request: Option<&JsValue>,
+    headers: &JsValue,
+) -> JsValue {
     let new_init = if init.is_object() {
         Object::create(init.unchecked_ref())
     } else {
         Object::new()
     };
-    let descriptor = Object::new();
-    js::set(&descriptor, "value", headers);
-    js::set(&descriptor, "enumerable", &JsValue::TRUE);
-    js::set(&descriptor, "writable", &JsValue::TRUE);
-    js::set(&descriptor, "configurable", &JsValue::TRUE);
-    Object::define_property(&new_init, &"headers".into(), &descriptor);
+    define(&new_init, "headers", headers);
+    if let Some(request) = request {
+        for key in ["referrer", "referrerPolicy"] {
+            if js::get(init, key).is_undefined() {
+                define(&new_init, key, &js::get(request, key));
+            }
+        }
+    }
     let copy = Array::from(args);
     while copy.length() < 2 {
         copy.push(&JsValue::UNDEFINED);
@@ -776,24 +796,28 @@ fn with_headers(args: &Array, init: &JsValue, headers: &JsValue) -> JsValue {
     copy.into()
 }
 
+/// Defines an own data property on an object the recorder made (without running any
+/// setter `init` may have inherited).
+fn define(target: &Object, key: &str, value: &JsValue) {
+    let descriptor = Object::new();
+    js::set(&descriptor, "value", value);
+    js::set(&descriptor, "enumerable", &JsValue::TRUE);
+    js::set(&descriptor, "writable", &JsValue::TRUE);
+    js::set(&descriptor, "configurable", &JsValue::TRUE);
+    Object::define_property(target, &key.into(), &descriptor);
+}
+
 /// `[name, value]` pairs of a `Headers` object, names lower case.
 fn header_list(headers: &JsValue) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let Ok(Some(entries)) = js_sys::try_iter(headers) else {
-        return out;
-    };
-    for entry in entries.take(200) {
-        let Ok(entry) = entry else {
-            break;
-        };
-        if let (Some(name), Some(value)) = (
-            js::get(&entry, "0").as_string(),
-            js::get(&entry, "1").as_string(),
-        ) {
-            out.push((name.to_ascii_lowercase(), value));
-        }
-    }
-    out
+    js::iterate(headers, "entries", 200)
+        .iter()
+        .filter_map(|entry| {
+            let pair = js::items(entry, 2);
+            let name = pair.first()?.as_string()?;
+            let value = pair.get(1)?.as_string()?;
+            Some((name.to_ascii_lowercase(), value))
+        })
+        .collect()
 }
 
 fn find_header(headers: &[(String, String)], name: &str) -> Option<String> {
@@ -835,14 +859,12 @@ async fn read_capped(stream: &JsValue, cap: usize) -> Option<(String, bool)> {
     let mut more = false;
     loop {
         let read = js::call_method(&reader, "read", &[]).ok()?;
-        let chunk = JsFuture::from(read.dyn_into::<Promise>().ok()?)
-            .await
-            .ok()?;
+        let chunk = JsFuture::from(js::to_promise(&read)?).await.ok()?;
         if js::get(&chunk, "done").is_truthy() {
             break;
         }
-        let value = js::get(&chunk, "value");
-        let Some(array) = value.dyn_ref::<Uint8Array>() else {
+        // A copy made by us: safe to read whatever the stream handed over.
+        let Some(array) = js::bytes(&js::get(&chunk, "value")) else {
             break;
         };
         let room = cap - bytes.len();

@@ -1,5 +1,5 @@
 //! Performance capture: what makes the page feel slow, from one `PerformanceObserver`
-//! and a heap-size sample every [`MEMORY_SAMPLE_MS`].
+//! and a heap-size sample every [`MEMORY_SAMPLE_MS`] (recorded when it changed).
 //!
 //! | entry type                 | event                                             |
 //! |----------------------------|---------------------------------------------------|
@@ -19,10 +19,11 @@ use super::js;
 use super::redaction::Redaction;
 use crate::emit::Recording;
 use gloo_timers::callback::Interval;
-use js_sys::{Array, Object};
+use js_sys::Object;
 use recorder_core::event::{
     Interaction, LargestPaint, LayoutShift, LongTask, Memory, Paint, Performance, Resource,
 };
+use std::cell::Cell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
@@ -69,14 +70,10 @@ impl Capture {
     pub fn install(recording: &Rc<Recording>) -> Result<Capture, JsValue> {
         let class = js::global("PerformanceObserver");
         let supported = js::get(&class, "supportedEntryTypes");
-        let supported: Vec<String> = if js::is_array(&supported) {
-            Array::from(&supported)
-                .iter()
-                .filter_map(|t| t.as_string())
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let supported: Vec<String> = js::items(&supported, 64)
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect();
         let types: Vec<&str> = ENTRY_TYPES
             .iter()
             .copied()
@@ -117,21 +114,26 @@ impl Capture {
         }
 
         let weak = Rc::downgrade(recording);
-        if sample_memory(&weak) {
+        let last = Cell::new(0);
+        if sample_memory(&weak, &last) {
             capture._memory = Some(Interval::new(MEMORY_SAMPLE_MS, move || {
-                sample_memory(&weak);
+                sample_memory(&weak, &last);
             }));
         }
         Ok(capture)
     }
 }
 
-/// Records `performance.memory` (Chrome only); false where it does not exist.
-fn sample_memory(recording: &Weak<Recording>) -> bool {
+/// Records `performance.memory` (Chrome only) when the heap in use changed since `last`;
+/// false where it does not exist.
+fn sample_memory(recording: &Weak<Recording>, last: &Cell<u64>) -> bool {
     let memory = js::get(&js::global("performance"), "memory");
     let Some(used) = js::get_f64(&memory, "usedJSHeapSize") else {
         return false;
     };
+    if last.replace(used as u64) == used as u64 {
+        return true;
+    }
     if let Some(recording) = recording.upgrade() {
         let figure = |key| js::get_f64(&memory, key).unwrap_or(0.0) as u64;
         recording.emit(
@@ -154,10 +156,7 @@ impl Context {
         let Ok(entries) = js::call_method(list, "getEntries", &[]) else {
             return;
         };
-        if !js::is_array(&entries) {
-            return;
-        }
-        for entry in Array::from(&entries).iter() {
+        for entry in js::items(&entries, 10_000) {
             let start = js::get_f64(&entry, "startTime").unwrap_or(0.0);
             if let Some(data) = self.convert(&recording, &entry, start) {
                 let time = recording.clock.from_performance_time(start);
@@ -180,15 +179,10 @@ impl Context {
                 duration: number("duration"),
             }),
             "layout-shift" => {
-                let sources = js::get(entry, "sources");
-                let sources = if js::is_array(&sources) {
-                    Array::from(&sources)
-                        .iter()
-                        .filter_map(|s| node(js::get(&s, "node")))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
+                let sources = js::items(&js::get(entry, "sources"), 16)
+                    .iter()
+                    .filter_map(|s| node(js::get(s, "node")))
+                    .collect();
                 Performance::LayoutShift(LayoutShift {
                     value: number("value"),
                     had_recent_input: js::get(entry, "hadRecentInput").is_truthy(),

@@ -324,33 +324,34 @@ impl Renderer<'_> {
         if depth >= MAX_DEPTH && size > 0 {
             return self.push("{…}");
         }
-        let (builtin, method) = if is_map {
-            ("Map", "entries")
-        } else {
-            ("Set", "values")
-        };
-        let iterate = js::get(&js::get(&js::global(builtin), "prototype"), method);
+        // The built-in iterator, not the object's own (which could be page code).
+        let builtin = js::get(&js::global(if is_map { "Map" } else { "Set" }), "prototype");
+        let iterate = js::get(&builtin, if is_map { "entries" } else { "values" });
         let Ok(iterator) = js::apply(&iterate, v, &[]) else {
             return self.push("{?}");
         };
         self.push("{");
-        for i in 0..MAX_ITEMS {
-            let Ok(step) = js::call_method(&iterator, "next", &[]) else {
-                break;
-            };
-            if self.cut || js::get(&step, "done").is_truthy() {
+        for (i, item) in js::iterate_from(&iterator, MAX_ITEMS as usize)
+            .iter()
+            .enumerate()
+        {
+            if self.cut {
                 break;
             }
             if i > 0 {
                 self.push(", ");
             }
-            let item = js::get(&step, "value");
             if is_map {
-                self.value(&js::get(&item, "0"), depth + 1, false);
+                let pair = js::items(item, 2);
+                self.value(
+                    pair.first().unwrap_or(&JsValue::UNDEFINED),
+                    depth + 1,
+                    false,
+                );
                 self.push(" => ");
-                self.value(&js::get(&item, "1"), depth + 1, false);
+                self.value(pair.get(1).unwrap_or(&JsValue::UNDEFINED), depth + 1, false);
             } else {
-                self.value(&item, depth + 1, false);
+                self.value(item, depth + 1, false);
             }
         }
         if size > u64::from(MAX_ITEMS) {
