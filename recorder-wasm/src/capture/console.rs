@@ -2,7 +2,7 @@
 //! are wrapped; each call is recorded as a [`Console`] event and then runs the page's own
 //! console method unchanged (same `this`, arguments and return value).
 //!
-//! - Arguments are rendered to text by [`render`](super::render) (objects, errors, DOM
+//! - Arguments are rendered to text by [`render`](super::render::render) (objects, errors, DOM
 //!   nodes, cycles), each at most [`ARG_LIMIT`] bytes and all together [`TOTAL_LIMIT`].
 //! - printf-style formats are applied when the first argument is a string containing `%`,
 //!   as the browser console does: `%s`, `%d`/`%i`, `%f`, `%o`/`%O` consume an argument,

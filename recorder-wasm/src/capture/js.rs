@@ -232,8 +232,3 @@ pub fn guarded<R>(f: impl FnOnce() -> R) -> Option<R> {
     BUSY.with(|b| b.set(false));
     Some(result)
 }
-
-/// Whether a hook is running right now.
-pub fn busy() -> bool {
-    BUSY.with(Cell::get)
-}

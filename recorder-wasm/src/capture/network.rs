@@ -22,6 +22,12 @@
 //! trace id and span id per request. A `traceparent` the page set itself is left alone
 //! and its trace id recorded. `sendBeacon` cannot carry headers and is recorded as sent.
 //!
+//! What the page could notice: one more microtask before its `fetch` promise settles; the
+//! hook reads `init.method`, `init.headers` and `init.body` (and converts a non-string,
+//! non-`Request` input with `toString`) once more than `fetch` does, so a getter there
+//! runs twice — when reading `init.headers` throws, the arguments are passed on untouched
+//! and `fetch` rejects with that very exception.
+//!
 //! Requests to the recorder's own `endpoint` are not recorded. The event's `duration`
 //! runs to the response headers for `fetch` and to `loadend` for `XMLHttpRequest`.
 
