@@ -12,6 +12,8 @@
 //!   serializes to HTML, and diffs two states into a minimal batch.
 //! - [`redact`] — the privacy rules applied in the browser before anything is encoded.
 //! - [`trace`] — W3C `traceparent`, which joins a browser request to backend spans.
+//! - [`useragent`] — user-agent strings parsed into the browser, OS and device of a
+//!   [`event::Meta`] event.
 //!
 //! # Usage
 //! Depend on this crate to read or write Tapedeck frames: a service that records its own
@@ -37,6 +39,7 @@ pub mod frame;
 pub mod redact;
 pub mod session;
 pub mod trace;
+pub mod useragent;
 
 pub use dom::Dom;
 pub use event::{Event, EventData, NodeId};

@@ -8,8 +8,9 @@
 /**
  * Wraps `target[name]`. `before(thisArg, args)` may return replacement arguments;
  * `after(thisArg, args, result, threw)` sees the outcome (`threw` true: result is the
- * exception, which is re-thrown). Returns an unhook function, or null when
- * `target[name]` is not a function.
+ * exception, which is re-thrown) and may return a replacement result (anything but
+ * `undefined`; e.g. a promise chained on the original one). Returns an unhook function,
+ * or null when `target[name]` is not a function.
  */
 export function wrapMethod(target, name, before, after) {
   const original = target[name];
@@ -33,7 +34,10 @@ export function wrapMethod(target, name, before, after) {
       throw error;
     }
     if (active && after) {
-      try { after(this, callArgs, result, false); } catch (_) { /* contained */ }
+      try {
+        const replaced = after(this, callArgs, result, false);
+        if (replaced !== undefined) result = replaced;
+      } catch (_) { /* contained */ }
     }
     return result;
   };

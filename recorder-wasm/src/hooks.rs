@@ -33,6 +33,10 @@ extern "C" {
 pub type BeforeCall = dyn FnMut(JsValue, Array) -> JsValue;
 /// Called after the original with `(this, arguments, result or exception, threw)`.
 pub type AfterCall = dyn FnMut(JsValue, Array, JsValue, bool);
+/// Like [`AfterCall`], but returns a replacement result (`undefined` keeps the original);
+/// ignored when the original threw. Used to hand the page a promise chained on the
+/// original one (see [`MethodHook::install_replacing`]).
+pub type AfterCallReplacing = dyn FnMut(JsValue, Array, JsValue, bool) -> JsValue;
 
 /// A wrapped method; dropping it restores the original (or makes the wrapper a
 /// pass-through when the page has wrapped it again since).
@@ -41,6 +45,7 @@ pub struct MethodHook {
     unhook: Function,
     _before: Option<Closure<BeforeCall>>,
     _after: Option<Closure<AfterCall>>,
+    _after_replacing: Option<Closure<AfterCallReplacing>>,
 }
 
 impl MethodHook {
@@ -65,6 +70,32 @@ impl MethodHook {
             unhook,
             _before: before,
             _after: after,
+            _after_replacing: None,
+        })
+    }
+
+    /// Like [`install`](Self::install), but `after` may replace the result the caller
+    /// receives (never an exception: a throwing original is re-thrown as is).
+    pub fn install_replacing(
+        target: &Object,
+        name: &str,
+        before: Option<Box<BeforeCall>>,
+        after: Box<AfterCallReplacing>,
+    ) -> Option<MethodHook> {
+        let before = before.map(Closure::wrap);
+        let after = Closure::wrap(after);
+        let unhook = wrap_method(
+            target,
+            name,
+            before.as_ref().map(|c| c.as_ref().unchecked_ref()),
+            Some(after.as_ref().unchecked_ref()),
+        );
+        let unhook = unhook.dyn_into::<Function>().ok()?;
+        Some(MethodHook {
+            unhook,
+            _before: before,
+            _after: None,
+            _after_replacing: Some(after),
         })
     }
 }

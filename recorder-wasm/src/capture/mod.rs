@@ -6,9 +6,13 @@ pub mod console;
 pub mod dom;
 pub mod errors;
 pub mod input;
+pub mod js;
 pub mod meta;
 pub mod network;
 pub mod performance;
+pub mod redaction;
+pub mod render;
+pub mod stack;
 
 use crate::emit::Recording;
 use std::rc::Rc;

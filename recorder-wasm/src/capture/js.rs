@@ -1,0 +1,234 @@
+//! Exception-safe access to values the page controls, and the hooks' re-entrancy guard.
+//!
+//! A JavaScript exception thrown into wasm unwinds straight through the Rust frames to the
+//! nearest JavaScript caller without running any Rust code on the way, so a flag or a
+//! borrow held at that moment would stay set for good. Page values can throw anywhere: a
+//! Proxy trap, a revoked Proxy, a getter, a method called on the wrong receiver. Every call
+//! the hooks make on such a value therefore goes through a `catch` binding here, which
+//! turns the exception into an `Err` (or a `None`).
+
+use js_sys::Array;
+use std::cell::Cell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
+    fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = apply, catch)]
+    fn reflect_apply(f: &JsValue, this: &JsValue, args: &Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = construct, catch)]
+    fn reflect_construct(f: &JsValue, args: &Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = getOwnPropertyDescriptor, catch)]
+    fn own_descriptor(value: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
+    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(js_name = String, catch)]
+    fn string_of(value: &JsValue) -> Result<String, JsValue>;
+}
+
+/// `target[key]`; `undefined` when reading throws.
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() && !target.is_function() {
+        return JsValue::UNDEFINED;
+    }
+    reflect_get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `target[key]`, or what reading it threw.
+pub fn try_get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    if !target.is_object() && !target.is_function() {
+        return Ok(JsValue::UNDEFINED);
+    }
+    reflect_get(target, &JsValue::from_str(key))
+}
+
+/// `target[key]` when it is a string.
+pub fn get_string(target: &JsValue, key: &str) -> Option<String> {
+    get(target, key).as_string()
+}
+
+/// `target[key]` when it is a number.
+pub fn get_f64(target: &JsValue, key: &str) -> Option<f64> {
+    get(target, key).as_f64()
+}
+
+/// `globalThis[name]`.
+pub fn global(name: &str) -> JsValue {
+    get(&js_sys::global(), name)
+}
+
+/// Calls `target[name](...args)` with `target` as `this`.
+pub fn call_method(target: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let f = get(target, name);
+    if !f.is_function() {
+        return Err(JsValue::UNDEFINED);
+    }
+    apply(&f, target, args)
+}
+
+/// Calls `f` with `this` and `args`.
+pub fn apply(f: &JsValue, this: &JsValue, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let array = Array::new();
+    for a in args {
+        array.push(a);
+    }
+    reflect_apply(f, this, &array)
+}
+
+/// `new globalThis[class](...args)`.
+pub fn construct(class: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let f = global(class);
+    if !f.is_function() {
+        return Err(JsValue::UNDEFINED);
+    }
+    let array = Array::new();
+    for a in args {
+        array.push(a);
+    }
+    reflect_construct(&f, &array)
+}
+
+/// An own property, read without running any getter.
+pub enum Property {
+    /// A data property and its value.
+    Data(JsValue),
+    /// An accessor: (has a getter, has a setter).
+    Accessor(bool, bool),
+    /// No such own property (or the Proxy refused to say).
+    Missing,
+}
+
+/// The own property `key` of `target`, without invoking getters.
+pub fn own_property(target: &JsValue, key: &JsValue) -> Property {
+    let Ok(descriptor) = own_descriptor(target, key) else {
+        return Property::Missing;
+    };
+    if !descriptor.is_object() {
+        return Property::Missing;
+    }
+    // The descriptor is a fresh plain object made by the engine: reading it is safe.
+    let getter = get(&descriptor, "get");
+    let setter = get(&descriptor, "set");
+    if getter.is_function() || setter.is_function() {
+        Property::Accessor(getter.is_function(), setter.is_function())
+    } else {
+        Property::Data(get(&descriptor, "value"))
+    }
+}
+
+/// `Object.keys(target)`; empty when it throws.
+pub fn keys(target: &JsValue) -> Array {
+    object_keys(target).unwrap_or_else(|_| Array::new())
+}
+
+/// `Object.getPrototypeOf(target)`.
+pub fn prototype(target: &JsValue) -> Option<JsValue> {
+    prototype_of(target).ok().filter(|p| p.is_object())
+}
+
+/// `Array.isArray(value)`; false when it throws (a revoked Proxy).
+pub fn is_array(value: &JsValue) -> bool {
+    array_is_array(value).unwrap_or(false)
+}
+
+/// `String(value)` for primitives (numbers, bigints, symbols); never call it on objects,
+/// whose `toString` is page code.
+pub fn primitive_text(value: &JsValue) -> String {
+    if value.is_object() || value.is_function() {
+        return String::new();
+    }
+    string_of(value).unwrap_or_default()
+}
+
+/// The first `max` items of an array (none when `value` is not one), read one by one.
+pub fn items(value: &JsValue, max: u32) -> Vec<JsValue> {
+    if !is_array(value) {
+        return Vec::new();
+    }
+    let length = get_f64(value, "length").unwrap_or(0.0) as u32;
+    (0..length.min(max))
+        .map(|i| reflect_get(value, &JsValue::from(i)).unwrap_or(JsValue::UNDEFINED))
+        .collect()
+}
+
+/// The first `max` values of the iterator `value[method]()` returns (`entries`,
+/// `values`…), stopping at the first failure.
+pub fn iterate(value: &JsValue, method: &str, max: usize) -> Vec<JsValue> {
+    match call_method(value, method, &[]) {
+        Ok(iterator) => iterate_from(&iterator, max),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The first `max` values of an iterator.
+pub fn iterate_from(iterator: &JsValue, max: usize) -> Vec<JsValue> {
+    let mut out = Vec::new();
+    while out.len() < max {
+        let Ok(step) = call_method(iterator, "next", &[]) else {
+            break;
+        };
+        if !step.is_object() || get(&step, "done").is_truthy() {
+            break;
+        }
+        out.push(get(&step, "value"));
+    }
+    out
+}
+
+/// A real promise following `value` (`Promise.resolve(value)`): whatever the page hands
+/// back, awaiting the result cannot throw into wasm.
+pub fn to_promise(value: &JsValue) -> Option<js_sys::Promise> {
+    let class = global("Promise");
+    let promise = call_method(&class, "resolve", &[value]).ok()?;
+    promise.dyn_into().ok()
+}
+
+/// A copy of a chunk of bytes (`Uint8Array` or any buffer view) as a fresh `Uint8Array`.
+pub fn bytes(value: &JsValue) -> Option<js_sys::Uint8Array> {
+    if !js_sys::ArrayBuffer::is_view(value) {
+        return None;
+    }
+    construct("Uint8Array", &[value])
+        .ok()
+        .map(JsCast::unchecked_into)
+}
+
+/// Sets `target[key] = value` on an object the recorder made.
+pub fn set(target: &JsValue, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// Fills `bytes` from `crypto.getRandomValues` (or `Math.random` where there is none).
+pub fn random_bytes(bytes: &mut [u8]) {
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(bytes).ok())
+        .is_some();
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+}
+
+thread_local! {
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` unless a hook is already running: the recorder's own work (rendering a value
+/// through a Proxy trap that logs, a sink callback that fetches) must not record itself.
+/// Returns `None` when skipped.
+pub fn guarded<R>(f: impl FnOnce() -> R) -> Option<R> {
+    if BUSY.with(|b| b.replace(true)) {
+        return None;
+    }
+    let result = f();
+    BUSY.with(|b| b.set(false));
+    Some(result)
+}

@@ -1,0 +1,375 @@
+//! Page values rendered to text — console arguments, thrown values, rejection reasons —
+//! safely and within bounds.
+//!
+//! - Strings print as they are at the top level and quoted inside objects; numbers,
+//!   booleans, `null`, `undefined`, bigints (`12n`) and symbols as JavaScript prints them.
+//! - Objects and arrays as compact JSON-like text (`{id: 7, tags: ["a", "b"]}`, class
+//!   instances prefixed with their class: `Point {x: 1}`), at most [`MAX_DEPTH`] levels,
+//!   [`MAX_KEYS`] keys and [`MAX_ITEMS`] items, cycles as `[Circular]`; `Map(2) {"a" => 1}`,
+//!   `Set(1) {1}`, dates as ISO text, typed arrays as `Uint8Array(16)`.
+//! - Errors as `Name: message` followed by the stack at the top level; functions as
+//!   `[Function name]`; DOM nodes as `<button #42>` with their recorded id.
+//! - Only own enumerable *data* properties are read: an accessor shows as `[Getter]` and
+//!   is never invoked, since a getter is page code that may have side effects. Proxies
+//!   are handled like any object and their traps' exceptions are caught (see `js`).
+//! - The text stops at the caller's byte limit, marked with `…`; the walk stops there too,
+//!   so a huge object costs no more than a small one.
+
+use super::js::{self, Property};
+use crate::ids::NodeIds;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Levels of nesting shown; deeper objects print as `{…}` / `[…]`.
+pub const MAX_DEPTH: u8 = 3;
+/// Keys shown per object.
+pub const MAX_KEYS: u32 = 20;
+/// Items shown per array, map or set.
+pub const MAX_ITEMS: u32 = 50;
+
+/// Renders `value` in at most about `limit` bytes. `ids` names DOM nodes.
+pub fn render(value: &JsValue, ids: Option<&NodeIds>, limit: usize) -> String {
+    let mut r = Renderer {
+        ids,
+        out: String::new(),
+        limit,
+        cut: false,
+        ancestors: Vec::new(),
+    };
+    r.value(value, 0, true);
+    r.finish()
+}
+
+/// An `Error`'s `Name: message` header and its stack, when `value` is an `Error`.
+pub fn error_parts(value: &JsValue) -> Option<(String, Option<String>)> {
+    if !value.is_instance_of::<js_sys::Error>() {
+        return None;
+    }
+    let name = js::get_string(value, "name").unwrap_or_else(|| "Error".to_owned());
+    let message = js::get_string(value, "message").unwrap_or_default();
+    let header = if message.is_empty() {
+        name
+    } else {
+        let mut h = name;
+        h.push_str(": ");
+        h.push_str(&message);
+        h
+    };
+    let stack = js::get_string(value, "stack").filter(|s| !s.is_empty());
+    Some((header, stack))
+}
+
+/// The text of an error: its stack when that starts with the header (V8), else the header
+/// and the stack on the next lines (Firefox, Safari).
+pub fn error_text(header: &str, stack: Option<&str>) -> String {
+    match stack {
+        Some(stack) if stack.starts_with(header) => stack.to_owned(),
+        Some(stack) => {
+            let mut text = String::with_capacity(header.len() + 1 + stack.len());
+            text.push_str(header);
+            text.push('\n');
+            text.push_str(stack);
+            text
+        }
+        None => header.to_owned(),
+    }
+}
+
+/// Cuts `text` to at most `limit` bytes on a character boundary, marking the cut with `…`.
+pub fn cap(mut text: String, limit: usize) -> String {
+    if text.len() > limit {
+        let mut at = limit;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        text.truncate(at);
+        text.push('…');
+    }
+    text
+}
+
+struct Renderer<'a> {
+    ids: Option<&'a NodeIds>,
+    out: String,
+    limit: usize,
+    cut: bool,
+    ancestors: Vec<JsValue>,
+}
+
+impl Renderer<'_> {
+    fn finish(mut self) -> String {
+        if self.cut {
+            self.out.push('…');
+        }
+        self.out
+    }
+
+    fn push(&mut self, s: &str) {
+        if self.cut {
+            return;
+        }
+        let room = self.limit.saturating_sub(self.out.len());
+        if s.len() <= room {
+            self.out.push_str(s);
+        } else {
+            let mut at = room;
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            self.out.push_str(&s[..at]);
+            self.cut = true;
+        }
+    }
+
+    fn push_number(&mut self, n: u64) {
+        self.push(&n.to_string());
+    }
+
+    fn quoted(&mut self, s: &str) {
+        self.push("\"");
+        let mut buf = [0u8; 4];
+        for c in s.chars() {
+            if self.cut {
+                return;
+            }
+            match c {
+                '"' => self.push("\\\""),
+                '\\' => self.push("\\\\"),
+                '\n' => self.push("\\n"),
+                '\r' => self.push("\\r"),
+                '\t' => self.push("\\t"),
+                c if (c as u32) < 0x20 => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    let n = c as usize;
+                    let escape = [b'\\', b'u', b'0', b'0', HEX[n >> 4], HEX[n & 15]];
+                    self.push(std::str::from_utf8(&escape).unwrap_or(""));
+                }
+                c => self.push(c.encode_utf8(&mut buf)),
+            }
+        }
+        self.push("\"");
+    }
+
+    fn key(&mut self, key: &str) {
+        let mut chars = key.chars();
+        let identifier = chars
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+            && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+        if identifier {
+            self.push(key);
+        } else {
+            self.quoted(key);
+        }
+    }
+
+    fn value(&mut self, v: &JsValue, depth: u8, top: bool) {
+        if self.cut {
+            return;
+        }
+        if let Some(s) = v.as_string() {
+            if top {
+                self.push(&s);
+            } else {
+                self.quoted(&s);
+            }
+        } else if v.is_undefined() {
+            self.push("undefined");
+        } else if v.is_null() {
+            self.push("null");
+        } else if let Some(b) = v.as_bool() {
+            self.push(if b { "true" } else { "false" });
+        } else if v.is_function() {
+            self.push("[Function");
+            match js::own_property(v, &JsValue::from_str("name")) {
+                Property::Data(name) if name.as_string().is_some_and(|n| !n.is_empty()) => {
+                    self.push(" ");
+                    self.push(&name.as_string().unwrap_or_default());
+                }
+                _ => self.push(" (anonymous)"),
+            }
+            self.push("]");
+        } else if !v.is_object() {
+            // number, bigint, symbol
+            self.push(&js::primitive_text(v));
+            if v.is_bigint() {
+                self.push("n");
+            }
+        } else if self.ancestors.iter().any(|a| a == v) {
+            self.push("[Circular]");
+        } else if v.is_instance_of::<web_sys::Node>() {
+            self.node(v);
+        } else if let Some((header, stack)) = error_parts(v) {
+            if top {
+                self.push(&error_text(&header, stack.as_deref()));
+            } else {
+                self.push(&header);
+            }
+        } else {
+            self.ancestors.push(v.clone());
+            self.object(v, depth);
+            self.ancestors.pop();
+        }
+    }
+
+    fn node(&mut self, v: &JsValue) {
+        let name = js::get_string(v, "nodeName").unwrap_or_default();
+        self.push("<");
+        self.push(&name.to_ascii_lowercase());
+        if let Some(id) = self.ids.and_then(|ids| ids.get(v)) {
+            self.push(" #");
+            self.push_number(u64::from(id));
+        }
+        self.push(">");
+    }
+
+    fn object(&mut self, v: &JsValue, depth: u8) {
+        if js::is_array(v) {
+            return self.array(v, depth);
+        }
+        let class = class_name(v);
+        if v.is_instance_of::<js_sys::Map>() || v.is_instance_of::<js_sys::Set>() {
+            return self.collection(v, depth, class.as_deref().unwrap_or("Map"));
+        }
+        if v.is_instance_of::<js_sys::Date>() {
+            let iso = js::call_method(v, "toISOString", &[]).ok();
+            return self.push(
+                &iso.and_then(|s| s.as_string())
+                    .unwrap_or("Invalid Date".into()),
+            );
+        }
+        if v.is_instance_of::<js_sys::RegExp>() {
+            let text = js::call_method(v, "toString", &[]).ok();
+            return self.push(&text.and_then(|s| s.as_string()).unwrap_or_default());
+        }
+        let class = class.unwrap_or_default();
+        if js_sys::ArrayBuffer::is_view(v) || v.is_instance_of::<js_sys::ArrayBuffer>() {
+            self.push(&class);
+            self.push("(");
+            let length = js::get_f64(v, "length").or_else(|| js::get_f64(v, "byteLength"));
+            self.push_number(length.unwrap_or(0.0) as u64);
+            return self.push(")");
+        }
+        if !class.is_empty() {
+            self.push(&class);
+            self.push(" ");
+        }
+        if depth >= MAX_DEPTH {
+            return self.push("{…}");
+        }
+        let keys = js::keys(v);
+        let count = keys.length();
+        self.push("{");
+        for i in 0..count.min(MAX_KEYS) {
+            if self.cut {
+                return;
+            }
+            if i > 0 {
+                self.push(", ");
+            }
+            let key = keys.get(i);
+            self.key(&key.as_string().unwrap_or_default());
+            self.push(": ");
+            self.property(v, &key, depth);
+        }
+        if count > MAX_KEYS {
+            self.push(", …");
+        }
+        self.push("}");
+    }
+
+    fn property(&mut self, v: &JsValue, key: &JsValue, depth: u8) {
+        match js::own_property(v, key) {
+            Property::Data(value) => self.value(&value, depth + 1, false),
+            Property::Accessor(true, true) => self.push("[Getter/Setter]"),
+            Property::Accessor(true, false) => self.push("[Getter]"),
+            Property::Accessor(..) => self.push("[Setter]"),
+            Property::Missing => self.push("<empty>"),
+        }
+    }
+
+    fn array(&mut self, v: &JsValue, depth: u8) {
+        let length = match js::own_property(v, &JsValue::from_str("length")) {
+            Property::Data(n) => n.as_f64().unwrap_or(0.0) as u32,
+            _ => 0,
+        };
+        if depth >= MAX_DEPTH && length > 0 {
+            return self.push("[…]");
+        }
+        self.push("[");
+        for i in 0..length.min(MAX_ITEMS) {
+            if self.cut {
+                return;
+            }
+            if i > 0 {
+                self.push(", ");
+            }
+            self.property(v, &JsValue::from(i), depth);
+        }
+        if length > MAX_ITEMS {
+            self.push(", … ");
+            self.push_number(u64::from(length - MAX_ITEMS));
+            self.push(" more");
+        }
+        self.push("]");
+    }
+
+    /// `Map(2) {"a" => 1, "b" => 2}` and `Set(2) {1, 2}`, through the built-in iterators.
+    fn collection(&mut self, v: &JsValue, depth: u8, class: &str) {
+        let is_map = v.is_instance_of::<js_sys::Map>();
+        let size = js::get_f64(v, "size").unwrap_or(0.0) as u64;
+        self.push(class);
+        self.push("(");
+        self.push_number(size);
+        self.push(") ");
+        if depth >= MAX_DEPTH && size > 0 {
+            return self.push("{…}");
+        }
+        // The built-in iterator, not the object's own (which could be page code).
+        let builtin = js::get(&js::global(if is_map { "Map" } else { "Set" }), "prototype");
+        let iterate = js::get(&builtin, if is_map { "entries" } else { "values" });
+        let Ok(iterator) = js::apply(&iterate, v, &[]) else {
+            return self.push("{?}");
+        };
+        self.push("{");
+        for (i, item) in js::iterate_from(&iterator, MAX_ITEMS as usize)
+            .iter()
+            .enumerate()
+        {
+            if self.cut {
+                break;
+            }
+            if i > 0 {
+                self.push(", ");
+            }
+            if is_map {
+                let pair = js::items(item, 2);
+                self.value(
+                    pair.first().unwrap_or(&JsValue::UNDEFINED),
+                    depth + 1,
+                    false,
+                );
+                self.push(" => ");
+                self.value(pair.get(1).unwrap_or(&JsValue::UNDEFINED), depth + 1, false);
+            } else {
+                self.value(item, depth + 1, false);
+            }
+        }
+        if size > u64::from(MAX_ITEMS) {
+            self.push(", …");
+        }
+        self.push("}");
+    }
+}
+
+/// The name of an object's class, from its prototype's own `constructor` data property
+/// (no getter runs); `None` for plain objects and null-prototype objects.
+fn class_name(v: &JsValue) -> Option<String> {
+    let proto = js::prototype(v)?;
+    let Property::Data(ctor) = js::own_property(&proto, &JsValue::from_str("constructor")) else {
+        return None;
+    };
+    let Property::Data(name) = js::own_property(&ctor, &JsValue::from_str("name")) else {
+        return None;
+    };
+    name.as_string().filter(|n| !n.is_empty() && n != "Object")
+}
