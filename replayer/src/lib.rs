@@ -6,8 +6,8 @@
 //!   several sessions) become one session's ordered events and a [`LoadReport`];
 //! - [`timeline`] — the [`Timeline`]: events in time order, the DOM at any time through
 //!   checkpoints ([`Timeline::dom_at`]), and a [`Cursor`] to step through them;
-//! - [`export`] — the DOM at a time as HTML, the session as a Markdown timeline (being
-//!   built: see issue 4);
+//! - [`export`] — the page at a moment as standalone, safe HTML ([`Timeline::html_at`]),
+//!   the session as a Markdown timeline ([`Timeline::timeline_markdown`]);
 //! - `web` (wasm32 only) — the browser `Replayer`: a sandboxed iframe kept in step with the
 //!   timeline.
 //!
@@ -31,6 +31,7 @@
 //! let timeline = Timeline::from_frames([frame.as_slice()])?;
 //! assert_eq!(timeline.duration(), 1200);
 //! assert_eq!(timeline.dom_at(0).to_html(), "<html><body><button>Save</button></body></html>");
+//! assert!(timeline.timeline_markdown().contains(r#"`+1.200s` click `button "Save"`"#));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(
