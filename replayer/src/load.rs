@@ -296,6 +296,14 @@ impl LoadReport {
                 first.error
             ));
         }
+        for other in self.other_sessions.iter().filter(|o| o.joined == 0) {
+            out.push(format!(
+                "session {}: {} frame{} ignored (another page, or backend work for none of this page's requests)",
+                other.id,
+                other.frames,
+                if other.frames == 1 { "" } else { "s" }
+            ));
+        }
         if self.clamped > 0 {
             out.push(format!(
                 "{} backend event{} predate the session start (clock skew?) and were placed at +0.000s",

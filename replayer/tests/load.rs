@@ -370,4 +370,12 @@ fn without_page_events_the_session_with_most_frames_is_the_page() {
     assert_eq!(timeline.session_id(), Some(sid(1)));
     assert_eq!(timeline.events().len(), 3);
     assert_eq!(timeline.report().ignored.len(), 1);
+    let warnings = timeline.report().warnings();
+    assert_eq!(
+        warnings,
+        vec![format!(
+            "session {}: 1 frame ignored (another page, or backend work for none of this page's requests)",
+            sid(2)
+        )]
+    );
 }
