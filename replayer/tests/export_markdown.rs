@@ -211,7 +211,7 @@ fn header_describes_page_environment_and_counts() {
         "- **Viewport:** 1280×720 at 2×\n",
         "- **Started:** 2024-05-01 12:34:56.789 UTC",
         "- **Duration:** 1.90 s",
-        "52: 1 click, 3 inputs, 2 requests (1 failed), 1 uncaught error, 1 console warning or error, 4 backend spans and logs, 1 DOM mutation",
+        "52 — 1 click, 3 inputs, 2 requests (1 failed), 1 uncaught error, 1 console warning or error, 4 backend spans and logs, 1 DOM mutation",
         "- **Recording:** session `03030303030303030303030303030303`",
         "; complete",
     ] {

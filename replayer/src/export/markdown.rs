@@ -819,7 +819,7 @@ fn header(timeline: &Timeline, w: &Walk<'_>, out: &mut String) {
     parts.push(count(c.mutations, "DOM mutation", "DOM mutations"));
     let _ = writeln!(
         out,
-        "- **Events:** {}: {}",
+        "- **Events:** {} — {}",
         timeline.events().len(),
         parts.join(", ")
     );
