@@ -349,3 +349,98 @@ fn a_damaged_recording_says_so() {
         "{md}"
     );
 }
+
+#[test]
+fn performance_problems_and_custom_events_are_listed() {
+    let body = vec![el("img", &[("id", "hero"), ("alt", "Hero")], Vec::new())];
+    let events = vec![
+        Event::new(0, meta("https://a.example/", "A")),
+        Event::new(0, snapshot(page("A", body))),
+        Event::new(
+            800,
+            Performance::Paint(Paint {
+                name: "first-contentful-paint".into(),
+                time: 800.0,
+            }),
+        ),
+        Event::new(
+            3100,
+            Performance::LargestPaint(LargestPaint {
+                render_time: 3100.0,
+                size: 120_000,
+                element: Some(8),
+                url: None,
+            }),
+        ),
+        Event::new(
+            3200,
+            Performance::LayoutShift(LayoutShift {
+                value: 0.21,
+                had_recent_input: false,
+                sources: vec![8],
+            }),
+        ),
+        Event::new(3300, Performance::LongTask(LongTask { duration: 60.0 })),
+        Event::new(
+            3400,
+            Performance::Interaction(Interaction {
+                event: "click".into(),
+                duration: 640.0,
+                target: Some(8),
+            }),
+        ),
+        Event::new(
+            3500,
+            Custom {
+                name: "checkout.step".into(),
+                payload: "{\"step\":2}".into(),
+            },
+        ),
+    ];
+    let md = Timeline::from_events(events).timeline_markdown();
+    for expected in [
+        "- `+0.800s` `first-contentful-paint` at 800 ms\n",
+        "- `+3.100s` largest contentful paint candidate at 3.10 s: `img#hero \"Hero\"`\n",
+        "- `+3.200s` layout shift 0.210 moving `img#hero \"Hero\"`\n",
+        "- `+3.300s` *… 1 long task under 200 ms*\n",
+        "- `+3.400s` slow interaction: `click` on `img#hero \"Hero\"` took 640 ms\n",
+        "- `+3.500s` custom event `checkout.step` `{\"step\":2}`\n",
+        "`+3.100s` slow largest contentful paint: 3.10 s (`img#hero \"Hero\"`)",
+        "`+3.400s` slow interaction: `click`",
+        "`+3.200s` layout shifts without input add up to 0.210",
+    ] {
+        assert!(md.contains(expected), "missing {expected:?} in:\n{md}");
+    }
+}
+
+#[test]
+fn backend_work_without_a_request_is_counted_and_its_errors_listed() {
+    let log = |level, message: &str| {
+        Backend::Log(LogRecord {
+            trace_id: None,
+            span_id: None,
+            level,
+            service: "mailer".into(),
+            message: message.into(),
+            attributes: Vec::new(),
+        })
+    };
+    let events = vec![
+        Event::new(100, log(Level::Info, "queue drained")),
+        Event::new(200, log(Level::Error, "smtp timeout")),
+    ];
+    let md = Timeline::from_events(events).timeline_markdown();
+    assert!(
+        md.contains("- `+0.100s` *… 1 backend event without a recorded request*\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- `+0.200s` backend log ERROR `mailer`: `smtp timeout`\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("1. `+0.200s` backend log ERROR `mailer`: `smtp timeout`\n"),
+        "{md}"
+    );
+    assert!(md.contains("2 backend events match no request"), "{md}");
+}

@@ -62,6 +62,7 @@ impl Timeline {
             counts: Counts::default(),
             lcp: None,
             cls: 0.0,
+            cls_reached: None,
         };
         let mut cursor = self.cursor();
         while let Some(event) = cursor.peek() {
@@ -322,7 +323,9 @@ struct Walk<'a> {
     counts: Counts,
     /// The last largest-contentful-paint candidate: (event time, render time, element).
     lcp: Option<(u64, f64, String)>,
+    /// Sum of layout shifts without recent input, and when it reached [`LAYOUT_SHIFT`].
     cls: f64,
+    cls_reached: Option<u64>,
 }
 
 impl Walk<'_> {
@@ -437,44 +440,37 @@ impl Walk<'_> {
             EventData::Performance(p) => self.performance(dom, time, p),
             EventData::Backend(b) => {
                 self.counts.backend += 1;
-                let (trace, failed, text) = match b {
-                    Backend::Span(s) => (
-                        Some(s.trace_id),
-                        s.status == SpanStatus::Error,
-                        format!(
-                            "backend span {} {} {} **error**",
-                            code(&s.service),
-                            code(&s.name),
-                            format_ms(s.duration_us as f64 / 1000.0)
-                        ),
-                    ),
-                    Backend::Log(l) => (
-                        l.trace_id,
-                        l.level >= Level::Error,
-                        format!(
-                            "backend log {} {}: {}",
-                            level_name(l.level),
-                            code(&l.service),
-                            code(&cap(&l.message, 300))
-                        ),
-                    ),
+                let (trace, failed) = match b {
+                    Backend::Span(s) => (Some(s.trace_id), s.status == SpanStatus::Error),
+                    Backend::Log(l) => (l.trace_id, l.level >= Level::Error),
                 };
                 if self.backend.is_linked(trace) {
                     return; // listed under its request
                 }
                 self.counts.unlinked_backend += 1;
-                if failed {
-                    self.problems.push((time, text.clone()));
-                    self.push(time, text, Vec::new(), None);
-                } else {
-                    self.noise.add(
-                        time,
-                        (
-                            "backend event without a recorded request",
-                            "backend events without a recorded request",
-                        ),
+                if !failed {
+                    let kind = (
+                        "backend event without a recorded request",
+                        "backend events without a recorded request",
                     );
+                    self.noise.add(time, kind);
+                    return;
                 }
+                let text = match b {
+                    Backend::Span(s) => format!(
+                        "backend span {} {} {} **error**",
+                        code(&s.service),
+                        code(&s.name),
+                        format_ms(s.duration_us as f64 / 1000.0)
+                    ),
+                    Backend::Log(l) => {
+                        log_line("", l)
+                            .trim_start_matches("- ")
+                            .replacen("log", "backend log", 1)
+                    }
+                };
+                self.problems.push((time, text.clone()));
+                self.push(time, text, Vec::new(), None);
             }
             EventData::Custom(c) => {
                 let mut text = format!("custom event {}", code(&c.name));
@@ -635,6 +631,9 @@ impl Walk<'_> {
                 .add(time, ("long task under 200 ms", "long tasks under 200 ms")),
             Performance::LayoutShift(s) if !s.had_recent_input => {
                 self.cls += s.value;
+                if self.cls >= LAYOUT_SHIFT {
+                    self.cls_reached.get_or_insert(time);
+                }
                 if s.value >= LAYOUT_SHIFT {
                     let sources: Vec<String> = s
                         .sources
@@ -726,9 +725,9 @@ impl Walk<'_> {
                 ));
             }
         }
-        if self.cls >= LAYOUT_SHIFT {
+        if let Some(time) = self.cls_reached {
             self.problems.push((
-                0,
+                time,
                 format!(
                     "layout shifts without input add up to {:.3} (0.1 is the \"good\" limit)",
                     self.cls
