@@ -1,1 +1,0 @@
-//! Exports (being built: see issue 4).
