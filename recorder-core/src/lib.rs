@@ -36,6 +36,8 @@ pub mod event;
 pub mod frame;
 pub mod redact;
 pub mod session;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod trace;
 
 pub use dom::Dom;
