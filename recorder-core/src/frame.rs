@@ -24,17 +24,26 @@
 //! # Untrusted input
 //! Frames arrive from browsers over the network, so [`decode`] treats every byte as
 //! hostile and returns a [`DecodeError`] for anything malformed; it never panics. Its
-//! allocations are bounded by the input: the checksum is verified before anything is
-//! decompressed; the announced uncompressed size must be at most [`MAX_PAYLOAD_LEN`]
-//! *and* reachable from the compressed size (LZ4 inflates at most 255×), so a 58-byte
-//! frame cannot make the decoder reserve 64 MiB; sequence preallocations are capped
-//! (serde caps them at 1 MiB per sequence, the event list at [`MAX_PREALLOCATED_EVENTS`]);
-//! MessagePack nesting is limited to 1024 levels by rmp-serde; and string-table indices
-//! are range-checked. What remains is the decoded events themselves, which can be larger
-//! than their MessagePack (a one-byte string-table index becomes a string of up to 96
-//! bytes, a four-byte element a 72-byte node): the worst case is a few dozen times the
-//! uncompressed payload, so a service that decodes frames from strangers should cap the
-//! compressed frame size it accepts (it decides how much memory a request may cost).
+//! allocations are bounded by the input:
+//!
+//! - the checksum is verified before anything is decompressed;
+//! - the announced uncompressed size must be within [`Limits::max_payload_len`] *and*
+//!   reachable from the compressed size (LZ4 inflates at most 255×), so a 58-byte frame
+//!   cannot make the decoder reserve 64 MiB;
+//! - sequence preallocations are capped (serde caps each at 1 MiB, the event list at
+//!   [`MAX_PREALLOCATED_EVENTS`]);
+//! - MessagePack nesting is limited to [`MAX_NESTING`] levels (rmp-serde's default of
+//!   1024 overflows small stacks);
+//! - string-table indices are range-checked.
+//!
+//! What remains is the decoded events themselves, which can be larger than their
+//! MessagePack (a two-byte string-table index becomes a string of up to 96 bytes, a
+//! four-byte node a 72-byte [`SnapNode`](crate::event::SnapNode)): the worst case measured
+//! (`tests/decode_memory.rs`) is 45× the uncompressed payload; a realistic snapshot takes
+//! 8×. So a decompression bomb is bounded by the uncompressed limit, not by the compressed
+//! size (875 bytes of frame can legally inflate to 9 MB of events): a service decoding
+//! frames from strangers should choose its own [`Limits::max_payload_len`] with 50× that
+//! in mind, and call [`decode_with`].
 
 use crate::event::{Event, EventData};
 use crate::wire::intern;
@@ -57,6 +66,12 @@ const MAX_INFLATION: usize = 255;
 /// The event list of a frame reserves room for at most this many events up front,
 /// whatever its header claims; more are still accepted, growing the list as they come.
 pub const MAX_PREALLOCATED_EVENTS: usize = 4096;
+/// Deepest MessagePack nesting a payload may have. The event model nests about ten levels
+/// (event list, event, mutation batch, added tree, node list, node, element, attribute
+/// list, attribute); rmp-serde's own default of 1024 lets a hostile payload recurse
+/// deep enough, through serde's skipping of unknown map fields, to overflow a 2 MiB
+/// thread stack in a debug build (or wasm's 1 MiB stack), so the decoder allows 32.
+pub const MAX_NESTING: usize = 32;
 /// An event takes at least this many MessagePack bytes (time delta, then a two-element
 /// array of tag and payload), so a header announcing more events than the payload can
 /// hold is rejected before decompressing.
@@ -159,9 +174,15 @@ pub enum DecodeError {
         /// Payload bytes present.
         actual: usize,
     },
-    /// The header announces an uncompressed size above [`MAX_PAYLOAD_LEN`].
-    #[error("frame payload of {0} bytes exceeds the {MAX_PAYLOAD_LEN}-byte limit")]
-    TooLarge(usize),
+    /// The header announces an uncompressed size above the decoder's
+    /// [`Limits::max_payload_len`].
+    #[error("frame payload of {len} bytes exceeds the {limit}-byte limit")]
+    TooLarge {
+        /// Uncompressed size announced.
+        len: usize,
+        /// The limit in force.
+        limit: usize,
+    },
     /// The header announces sizes or counts that cannot belong together: more than 255
     /// uncompressed bytes per compressed byte, or more events than the payload can hold.
     #[error(
@@ -176,6 +197,9 @@ pub enum DecodeError {
         /// Event count announced.
         event_count: u32,
     },
+    /// The header's base time is beyond what an encoder writes (`i64::MAX` ms).
+    #[error("frame base time {0} ms is out of range")]
+    TimeOutOfRange(u64),
     /// Header or payload bytes were altered.
     #[error("frame checksum mismatch (stored {stored:08x}, computed {computed:08x})")]
     Checksum {
@@ -279,9 +303,32 @@ pub fn encode_into(
     Ok(())
 }
 
+/// What a decoder accepts, beyond the format's own rules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest uncompressed payload accepted; values above [`MAX_PAYLOAD_LEN`] act as
+    /// [`MAX_PAYLOAD_LEN`]. Decoded events take up to about 50× this in memory.
+    pub max_payload_len: usize,
+}
+
+impl Default for Limits {
+    /// The format's limit, [`MAX_PAYLOAD_LEN`]: right for a replayer opening a file its
+    /// user chose, generous for a service taking uploads from anyone.
+    fn default() -> Self {
+        Limits {
+            max_payload_len: MAX_PAYLOAD_LEN,
+        }
+    }
+}
+
 /// Decodes exactly one frame; trailing bytes are an error (see [`decode_prefix`]).
 pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
-    let (frame, used) = decode_prefix(bytes)?;
+    decode_with(bytes, &Limits::default())
+}
+
+/// [`decode`] with explicit [`Limits`].
+pub fn decode_with(bytes: &[u8], limits: &Limits) -> Result<Frame, DecodeError> {
+    let (frame, used) = decode_prefix_with(bytes, limits)?;
     if used != bytes.len() {
         return Err(DecodeError::TrailingBytes(bytes.len() - used));
     }
@@ -291,7 +338,12 @@ pub fn decode(bytes: &[u8]) -> Result<Frame, DecodeError> {
 /// Decodes the frame at the start of `bytes`, returning it and the bytes it used, so a
 /// file of concatenated frames can be read one after another.
 pub fn decode_prefix(bytes: &[u8]) -> Result<(Frame, usize), DecodeError> {
-    let parsed = parse_header(bytes)?;
+    decode_prefix_with(bytes, &Limits::default())
+}
+
+/// [`decode_prefix`] with explicit [`Limits`].
+pub fn decode_prefix_with(bytes: &[u8], limits: &Limits) -> Result<(Frame, usize), DecodeError> {
+    let parsed = parse_header(bytes, limits)?;
     let payload = &bytes[HEADER_LEN..parsed.end];
     let dictionary: &[u8] = match parsed.dictionary {
         0 => &[],
@@ -311,6 +363,7 @@ pub fn decode_prefix(bytes: &[u8]) -> Result<(Frame, usize), DecodeError> {
     let decoded = std::cell::Cell::new(0);
     let events = intern::with_table(intern::Mode::Decode, || {
         let mut de = rmp_serde::Deserializer::from_read_ref(&raw);
+        de.set_max_depth(MAX_NESTING);
         de.deserialize_seq(EventsVisitor {
             base_time: header.base_time,
             expected: header.event_count,
@@ -332,7 +385,7 @@ pub fn decode_prefix(bytes: &[u8]) -> Result<(Frame, usize), DecodeError> {
 
 /// Reads and checks the header (including the checksum) without decompressing.
 pub fn decode_header(bytes: &[u8]) -> Result<FrameHeader, DecodeError> {
-    parse_header(bytes).map(|p| p.header)
+    parse_header(bytes, &Limits::default()).map(|p| p.header)
 }
 
 struct ParsedHeader {
@@ -342,7 +395,7 @@ struct ParsedHeader {
     end: usize,
 }
 
-fn parse_header(bytes: &[u8]) -> Result<ParsedHeader, DecodeError> {
+fn parse_header(bytes: &[u8], limits: &Limits) -> Result<ParsedHeader, DecodeError> {
     if bytes.len() < HEADER_LEN {
         return Err(DecodeError::TooShort(bytes.len()));
     }
@@ -365,8 +418,12 @@ fn parse_header(bytes: &[u8]) -> Result<ParsedHeader, DecodeError> {
     session_id.copy_from_slice(&bytes[6..22]);
     let raw_len = u32_at(46) as usize;
     let payload_len = u32_at(50) as usize;
-    if raw_len > MAX_PAYLOAD_LEN {
-        return Err(DecodeError::TooLarge(raw_len));
+    let limit = limits.max_payload_len.min(MAX_PAYLOAD_LEN);
+    if raw_len > limit {
+        return Err(DecodeError::TooLarge {
+            len: raw_len,
+            limit,
+        });
     }
     let available = bytes.len() - HEADER_LEN;
     if payload_len > available {
@@ -377,6 +434,10 @@ fn parse_header(bytes: &[u8]) -> Result<ParsedHeader, DecodeError> {
     }
     let end = HEADER_LEN + payload_len;
     let event_count = u32_at(42);
+    let base_time = u64_at(34);
+    if base_time > i64::MAX as u64 {
+        return Err(DecodeError::TimeOutOfRange(base_time));
+    }
     if raw_len > payload_len.saturating_mul(MAX_INFLATION)
         || (event_count as usize).saturating_mul(MIN_EVENT_LEN) > raw_len
     {
@@ -399,7 +460,7 @@ fn parse_header(bytes: &[u8]) -> Result<ParsedHeader, DecodeError> {
         session_id: SessionId(session_id),
         seq: u32_at(22),
         session_start: u64_at(26),
-        base_time: u64_at(34),
+        base_time,
         event_count,
     };
     Ok(ParsedHeader {
@@ -450,8 +511,12 @@ impl<'de> Visitor<'de> for EventsVisitor<'_> {
         let mut time = i128::from(self.base_time);
         while let Some(delta) = seq.next_element::<i64>()? {
             time += i128::from(delta);
+            // The encoder only writes times up to i64::MAX (so deltas fit an i64); anything
+            // else cannot have come from it, and would not re-encode.
             let at = u64::try_from(time)
-                .map_err(|_| de::Error::custom(format_args!("event time {time} out of range")))?;
+                .ok()
+                .filter(|t| *t <= i64::MAX as u64)
+                .ok_or_else(|| de::Error::custom(format_args!("event time {time} out of range")))?;
             let data: EventData = seq
                 .next_element()?
                 .ok_or_else(|| de::Error::custom("time delta without an event"))?;
