@@ -22,6 +22,45 @@ pub struct SessionSpec {
     pub snapshot_nodes: usize,
     /// Seconds of activity after the snapshot; one frame per second.
     pub seconds: u32,
+    /// Which site's words, class names and API paths to use.
+    pub vocabulary: Vocabulary,
+}
+
+/// The words of the generated site. Two vocabularies let the dictionary trainer check it
+/// is not fitted to one fixture: train on one, measure on the other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Vocabulary {
+    /// An English web shop with Bootstrap/BEM-style classes and a REST API.
+    #[default]
+    Shop,
+    /// A German documentation wiki with utility-first classes and a GraphQL API.
+    Wiki,
+}
+
+struct Words {
+    host: &'static str,
+    words: &'static [&'static str],
+    classes: &'static [&'static str],
+    paths: &'static [&'static str],
+}
+
+impl Vocabulary {
+    fn words(self) -> Words {
+        match self {
+            Vocabulary::Shop => Words {
+                host: "shop.example.com",
+                words: WORDS,
+                classes: CLASS_PARTS,
+                paths: PATHS,
+            },
+            Vocabulary::Wiki => Words {
+                host: "wiki.beispiel.de",
+                words: WIKI_WORDS,
+                classes: WIKI_CLASSES,
+                paths: WIKI_PATHS,
+            },
+        }
+    }
 }
 
 impl Default for SessionSpec {
@@ -31,6 +70,7 @@ impl Default for SessionSpec {
             seed: 0x7a9e_dec6,
             snapshot_nodes: 20_000,
             seconds: 2_200,
+            vocabulary: Vocabulary::Shop,
         }
     }
 }
@@ -49,7 +89,7 @@ pub struct Session {
 impl Session {
     /// Generates a session.
     pub fn generate(spec: &SessionSpec) -> Self {
-        Generator::new(spec.seed).session(spec)
+        Generator::new(spec.seed, spec.vocabulary).session(spec)
     }
 
     /// The header of frame `seq`.
@@ -319,6 +359,118 @@ const PATHS: &[&str] = &[
     "/api/v2/analytics/events",
 ];
 
+const WIKI_WORDS: &[&str] = &[
+    "die",
+    "der",
+    "und",
+    "ist",
+    "nicht",
+    "mit",
+    "für",
+    "Seite",
+    "Abschnitt",
+    "Beispiel",
+    "Konfiguration",
+    "Schnittstelle",
+    "Parameter",
+    "Rückgabewert",
+    "Fehler",
+    "Warnung",
+    "Hinweis",
+    "Version",
+    "veraltet",
+    "siehe",
+    "auch",
+    "Quelltext",
+    "Installation",
+    "Voraussetzungen",
+    "Übersicht",
+    "Inhaltsverzeichnis",
+    "bearbeiten",
+    "Diskussion",
+    "Versionsgeschichte",
+    "Kategorie",
+    "Vorlage",
+    "Benutzer",
+    "Änderung",
+    "zuletzt",
+    "geändert",
+    "am",
+    "um",
+    "Uhr",
+    "Lizenz",
+    "Datenschutz",
+    "Impressum",
+    "Suche",
+    "Ergebnisse",
+    "Funktion",
+    "Methode",
+    "Klasse",
+    "Modul",
+    "Paket",
+    "Abhängigkeit",
+    "Umgebung",
+    "Variable",
+    "Datei",
+    "Verzeichnis",
+    "Pfad",
+    "Befehl",
+    "Ausgabe",
+];
+
+const WIKI_CLASSES: &[&str] = &[
+    "mw-body",
+    "mw-parser-output",
+    "mw-headline",
+    "mw-editsection",
+    "toc",
+    "tocnumber",
+    "toctext",
+    "reference",
+    "reflist",
+    "navbox",
+    "infobox",
+    "thumb",
+    "thumbinner",
+    "thumbcaption",
+    "hatnote",
+    "sidebar",
+    "vector-menu",
+    "vector-menu-content",
+    "flex-1",
+    "min-w-0",
+    "overflow-hidden",
+    "text-slate-700",
+    "dark:text-slate-200",
+    "hover:underline",
+    "focus:outline-none",
+    "focus:ring-2",
+    "ring-sky-500",
+    "leading-7",
+    "tracking-tight",
+    "prose",
+    "prose-slate",
+    "max-w-none",
+    "lg:pl-8",
+    "xl:pr-16",
+    "space-y-4",
+    "divide-y",
+    "divide-slate-100",
+    "sticky",
+    "top-0",
+    "z-40",
+    "backdrop-blur",
+];
+
+const WIKI_PATHS: &[&str] = &[
+    "/graphql",
+    "/w/api.php",
+    "/rest.php/v1/page",
+    "/api/rest_v1/page/summary",
+    "/api/search/suggest",
+    "/beacon/event",
+];
+
 const SVG_PATHS: &[&str] = &[
     "M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2zm0 18c-4.41 0-8-3.59-8-8s3.59-8 8-8 8 3.59 8 8-3.59 8-8 8z",
     "M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z",
@@ -347,6 +499,7 @@ struct Added {
 
 struct Generator {
     rng: Rng,
+    vocab: Words,
     next_id: NodeId,
     time: u64,
     /// Element ids of the snapshot, never removed: parents for added subtrees.
@@ -361,9 +514,10 @@ struct Generator {
 }
 
 impl Generator {
-    fn new(seed: u64) -> Self {
+    fn new(seed: u64, vocabulary: Vocabulary) -> Self {
         Generator {
             rng: Rng::new(seed),
+            vocab: vocabulary.words(),
             next_id: 1,
             time: 0,
             containers: Vec::new(),
@@ -391,7 +545,7 @@ impl Generator {
 
     fn meta(&mut self) -> Meta {
         Meta {
-            url: "https://shop.example.com/account/orders?page=2".into(),
+            url: format!("https://{}/account/orders?page=2", self.vocab.host),
             referrer: "https://www.google.com/".into(),
             title: "Your orders — Example Shop".into(),
             user_agent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 \
@@ -432,7 +586,7 @@ impl Generator {
             if i > 0 {
                 s.push(' ');
             }
-            s.push_str(self.rng.pick::<&str>(WORDS));
+            s.push_str(self.rng.pick::<&str>(self.vocab.words));
         }
         if let Some(first) = s.get_mut(0..1) {
             first.make_ascii_uppercase();
@@ -447,7 +601,7 @@ impl Generator {
             if i > 0 {
                 s.push(' ');
             }
-            s.push_str(self.rng.pick::<&str>(CLASS_PARTS));
+            s.push_str(self.rng.pick::<&str>(self.vocab.classes));
         }
         s
     }
@@ -638,7 +792,11 @@ impl Generator {
         for _ in 0..items {
             let (_, li) = self.element(nodes, "li", vec![Attr::new("class", "list-item")], 1);
             self.containers.push(li);
-            let href = format!("/{}/{}", self.rng.pick(WORDS), self.rng.pick(WORDS));
+            let href = format!(
+                "/{}/{}",
+                self.rng.pick(self.vocab.words),
+                self.rng.pick(self.vocab.words)
+            );
             self.element(
                 nodes,
                 "a",
@@ -969,6 +1127,9 @@ impl Generator {
     }
 
     fn json_body(&mut self) -> String {
+        if self.vocab.host != Vocabulary::Shop.words().host {
+            return self.wiki_json_body();
+        }
         let mut s = String::from("{\"items\":[");
         for i in 0..self.rng.range(2, 48) {
             if i > 0 {
@@ -982,8 +1143,8 @@ impl Generator {
                 self.rng.range(1, 500),
                 self.rng.below(100),
                 self.rng.chance(0.8),
-                self.rng.pick(WORDS),
-                self.rng.pick(WORDS),
+                self.rng.pick(self.vocab.words),
+                self.rng.pick(self.vocab.words),
             ));
         }
         s.push_str(&format!(
@@ -994,9 +1155,32 @@ impl Generator {
         s
     }
 
+    /// A MediaWiki-style API answer: other keys, other shape than the shop's.
+    fn wiki_json_body(&mut self) -> String {
+        let mut s = String::from("{\"batchcomplete\":true,\"query\":{\"pages\":[");
+        for i in 0..self.rng.range(1, 12) {
+            if i > 0 {
+                s.push(',');
+            }
+            s.push_str(&format!(
+                "{{\"pageid\":{},\"ns\":0,\"title\":\"{}\",\"touched\":\"2024-0{}-{:02}T{:02}:{:02}:00Z\",\"length\":{},\"extract\":\"{}\"}}",
+                self.rng.range(1, 9_000_000),
+                self.words(1, 4),
+                self.rng.range(1, 9),
+                self.rng.range(1, 28),
+                self.rng.range(0, 23),
+                self.rng.range(0, 59),
+                self.rng.range(100, 90_000),
+                self.words(10, 60),
+            ));
+        }
+        s.push_str("]}}");
+        s
+    }
+
     fn network(&mut self) -> Network {
         self.request_id += 1;
-        let path = *self.rng.pick(PATHS);
+        let path = *self.rng.pick(self.vocab.paths);
         let post = self.rng.chance(0.25);
         let trace_id = TraceId::from_random(self.rng.bytes());
         let span = SpanId::from_random(self.rng.bytes());
@@ -1011,7 +1195,8 @@ impl Generator {
             }),
             method: if post { "POST" } else { "GET" }.into(),
             url: format!(
-                "https://shop.example.com{path}?page={}&sort=created_at",
+                "https://{}{path}?page={}&sort=created_at",
+                self.vocab.host,
                 self.rng.range(1, 20)
             ),
             status: Some(if ok { 200 } else { 500 }),
@@ -1054,9 +1239,10 @@ impl Generator {
             Level::Error,
             Level::Debug,
         ]);
+        let host = self.vocab.host;
         let stack = matches!(level, Level::Warn | Level::Error).then(|| {
             format!(
-                "Error\n    at fetchOrders (https://shop.example.com/static/js/main.3f2a1b.js:1:{})\n    at async loadPage (https://shop.example.com/static/js/main.3f2a1b.js:1:{})",
+                "Error\n    at fetchOrders (https://{host}/static/js/main.3f2a1b.js:1:{})\n    at async loadPage (https://{host}/static/js/main.3f2a1b.js:1:{})",
                 self.rng.range(1000, 90000),
                 self.rng.range(1000, 90000)
             )
@@ -1156,7 +1342,7 @@ impl Generator {
                     span_id: SpanId::from_random(self.rng.bytes()),
                     parent: Some(SpanId::from_random(self.rng.bytes())),
                     service: "orders-api".into(),
-                    name: format!("GET {}", self.rng.pick(PATHS)),
+                    name: format!("GET {}", self.rng.pick(self.vocab.paths)),
                     duration_us: u64::from(self.rng.range(300, 90_000)),
                     status: SpanStatus::Ok,
                     attributes: vec![
@@ -1172,7 +1358,11 @@ impl Generator {
                 .into(),
                 _ => Navigation {
                     kind: NavigationKind::Push,
-                    url: format!("https://shop.example.com/{}", self.rng.pick(WORDS)),
+                    url: format!(
+                        "https://{}/{}",
+                        self.vocab.host,
+                        self.rng.pick(self.vocab.words)
+                    ),
                 }
                 .into(),
             };
