@@ -21,6 +21,11 @@
 //! new platform. To record a web page use the `tapedeck` npm package (built from
 //! `recorder-wasm`); to replay, the `replayer` crate.
 //!
+//! # Feature flags
+//! - `testing` — the `testing` module: deterministic, realistic generated sessions for tests,
+//!   benchmarks and the dictionary trainer, in this crate and the ones above it. Never
+//!   needed at run time.
+//!
 //! The crate has no browser or OS dependency and builds for native targets and wasm32.
 //! The frame format is versioned ([`frame::FORMAT_VERSION`]); wire tags and field order
 //! of the event model only ever grow.
@@ -38,6 +43,8 @@ pub mod event;
 pub mod frame;
 pub mod redact;
 pub mod session;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod trace;
 pub mod useragent;
 

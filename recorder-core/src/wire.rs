@@ -171,6 +171,8 @@ pub(crate) mod intern {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::fmt;
+    use std::hash::{BuildHasherDefault, Hasher};
+    use std::sync::OnceLock;
 
     /// Strings longer than this are written inline and never enter the table: long text
     /// rarely repeats exactly, and hashing it would cost more than it saves.
@@ -320,14 +322,160 @@ pub(crate) mod intern {
         "traceparent",
     ];
 
+    /// A table whose arena grew past this is dropped after its frame instead of being kept
+    /// for the next one, so one huge frame does not pin memory for the thread's lifetime.
+    const MAX_CACHED_ARENA: usize = 1 << 20;
+
+    /// The strings a frame added to the table, back to back in one buffer: two
+    /// allocations per thread instead of one per string per frame.
+    #[derive(Default)]
+    struct Arena {
+        text: String,
+        /// End offset in `text` of each string.
+        ends: Vec<u32>,
+    }
+
+    impl Arena {
+        /// Number of strings held in addition to [`SEED`].
+        fn len(&self) -> usize {
+            self.ends.len()
+        }
+
+        fn get(&self, i: usize) -> Option<&str> {
+            let end = *self.ends.get(i)? as usize;
+            let start = match i {
+                0 => 0,
+                _ => self.ends[i - 1] as usize,
+            };
+            self.text.get(start..end)
+        }
+
+        fn push(&mut self, s: &str) {
+            self.text.push_str(s);
+            // At most MAX_TABLE_LEN strings of at most MAX_INTERNED_LEN bytes: fits a u32.
+            self.ends.push(self.text.len() as u32);
+        }
+
+        fn clear(&mut self) {
+            self.text.clear();
+            self.ends.clear();
+        }
+    }
+
+    /// Table index of the string at table position `i`: the seed first, then the arena.
+    fn lookup(arena: &Arena, index: usize) -> Option<&str> {
+        match index.checked_sub(SEED.len()) {
+            None => SEED.get(index).copied(),
+            Some(i) => arena.get(i),
+        }
+    }
+
+    /// Maps a string's 64-bit hash to its table index. Keys are already well mixed, so the
+    /// map's own hasher passes them through.
+    type HashIndex = HashMap<u64, u32, BuildHasherDefault<PassThrough>>;
+
+    #[derive(Default)]
+    struct PassThrough(u64);
+
+    impl Hasher for PassThrough {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = (self.0.rotate_left(8)) ^ u64::from(*b);
+            }
+        }
+        fn write_u64(&mut self, n: u64) {
+            self.0 = n;
+        }
+    }
+
+    /// A fast non-cryptographic string hash (FxHash rounds over 8-byte words, then a
+    /// murmur3 finalizer). A collision only costs compression: the later string is
+    /// written inline (see [`EncodeTable::find_or_add`]), never misread.
+    fn hash(s: &str) -> u64 {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut h = s.len() as u64;
+        let mut chunks = s.as_bytes().chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+
+    /// Hash index of [`SEED`], built once per process instead of once per frame.
+    fn seed_index() -> &'static HashIndex {
+        static INDEX: OnceLock<HashIndex> = OnceLock::new();
+        INDEX.get_or_init(|| {
+            let mut index = HashIndex::default();
+            for (i, s) in SEED.iter().enumerate() {
+                index.entry(hash(s)).or_insert(i as u32);
+            }
+            index
+        })
+    }
+
     #[derive(Default)]
     struct EncodeTable {
-        index: HashMap<Box<str>, u32>,
+        index: HashIndex,
+        arena: Arena,
+    }
+
+    impl EncodeTable {
+        /// The index of `s` if the table has it; otherwise adds it (while there is room)
+        /// exactly as the decoder will on reading it inline, and returns `None`.
+        fn find_or_add(&mut self, s: &str) -> Option<u32> {
+            let h = hash(s);
+            if let Some(&i) = seed_index().get(&h) {
+                if SEED[i as usize] == s {
+                    return Some(i);
+                }
+            }
+            if let Some(&i) = self.index.get(&h) {
+                if lookup(&self.arena, i as usize) == Some(s) {
+                    return Some(i);
+                }
+            }
+            let next = SEED.len() + self.arena.len();
+            if next < MAX_TABLE_LEN {
+                self.arena.push(s);
+                // On a hash collision the first string keeps the slot; the new one still
+                // takes its table position, so both sides keep counting alike.
+                self.index.entry(h).or_insert(next as u32);
+            }
+            None
+        }
+
+        fn clear(&mut self) {
+            self.index.clear();
+            self.arena.clear();
+        }
     }
 
     #[derive(Default)]
     struct DecodeTable {
-        strings: Vec<Box<str>>,
+        arena: Arena,
+    }
+
+    impl DecodeTable {
+        fn remember(&mut self, s: &str) {
+            if SEED.len() + self.arena.len() < MAX_TABLE_LEN {
+                self.arena.push(s);
+            }
+        }
     }
 
     enum Table {
@@ -335,8 +483,22 @@ pub(crate) mod intern {
         Decode(DecodeTable),
     }
 
+    impl Table {
+        fn arena_capacity(&self) -> usize {
+            match self {
+                Table::Encode(t) => t.arena.text.capacity(),
+                Table::Decode(t) => t.arena.text.capacity(),
+            }
+        }
+    }
+
     thread_local! {
+        /// The table of the frame being encoded or decoded on this thread.
         static TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
+        /// Emptied tables kept from the previous frame, so steady-state encoding and
+        /// decoding allocate nothing for the table.
+        static SPARE: RefCell<(Option<EncodeTable>, Option<DecodeTable>)> =
+            const { RefCell::new((None, None)) };
     }
 
     /// Whether the table is being built for encoding or read for decoding.
@@ -348,31 +510,40 @@ pub(crate) mod intern {
         Decode,
     }
 
-    /// Runs `f` with a fresh, seeded table for one frame; the table is dropped afterwards
+    /// Runs `f` with a fresh, seeded table for one frame; the table is emptied afterwards
     /// (also if `f` panics), so frames never share state.
     pub(crate) fn with_table<R>(mode: Mode, f: impl FnOnce() -> R) -> R {
         struct Reset(Option<Table>);
         impl Drop for Reset {
             fn drop(&mut self) {
                 let previous = self.0.take();
-                TABLE.with(|t| *t.borrow_mut() = previous);
+                let used = TABLE.with(|t| std::mem::replace(&mut *t.borrow_mut(), previous));
+                let Some(used) = used else { return };
+                if used.arena_capacity() > MAX_CACHED_ARENA {
+                    return;
+                }
+                SPARE.with(|spare| {
+                    let mut spare = spare.borrow_mut();
+                    match used {
+                        Table::Encode(mut t) => {
+                            t.clear();
+                            spare.0 = Some(t);
+                        }
+                        Table::Decode(mut t) => {
+                            t.arena.clear();
+                            spare.1 = Some(t);
+                        }
+                    }
+                });
             }
         }
-        let table = match mode {
-            Mode::Encode => {
-                let mut t = EncodeTable::default();
-                t.index.reserve(SEED.len() * 2);
-                for (i, s) in SEED.iter().enumerate() {
-                    t.index.insert((*s).into(), i as u32);
-                }
-                Table::Encode(t)
+        let table = SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            match mode {
+                Mode::Encode => Table::Encode(spare.0.take().unwrap_or_default()),
+                Mode::Decode => Table::Decode(spare.1.take().unwrap_or_default()),
             }
-            Mode::Decode => {
-                let mut t = DecodeTable::default();
-                t.strings.extend(SEED.iter().map(|s| Box::<str>::from(*s)));
-                Table::Decode(t)
-            }
-        };
+        });
         let previous = TABLE.with(|t| t.borrow_mut().replace(table));
         let _reset = Reset(previous);
         f()
@@ -388,16 +559,7 @@ pub(crate) mod intern {
             return serializer.serialize_str(value);
         }
         let known = TABLE.with(|t| match &mut *t.borrow_mut() {
-            Some(Table::Encode(table)) => match table.index.get(value) {
-                Some(&i) => Some(i),
-                None => {
-                    if table.index.len() < MAX_TABLE_LEN {
-                        let next = table.index.len() as u32;
-                        table.index.insert(value.into(), next);
-                    }
-                    None
-                }
-            },
+            Some(Table::Encode(table)) => table.find_or_add(value),
             _ => None,
         });
         match known {
@@ -422,9 +584,7 @@ pub(crate) mod intern {
             }
             TABLE.with(|t| {
                 if let Some(Table::Decode(table)) = &mut *t.borrow_mut() {
-                    if table.strings.len() < MAX_TABLE_LEN {
-                        table.strings.push(s.into());
-                    }
+                    table.remember(s);
                 }
             });
         }
@@ -451,8 +611,8 @@ pub(crate) mod intern {
             TABLE.with(|t| match &*t.borrow() {
                 Some(Table::Decode(table)) => usize::try_from(index)
                     .ok()
-                    .and_then(|i| table.strings.get(i))
-                    .map(|s| s.to_string())
+                    .and_then(|i| lookup(&table.arena, i))
+                    .map(str::to_owned)
                     .ok_or_else(|| {
                         E::custom(format_args!("string table index {index} out of range"))
                     }),
