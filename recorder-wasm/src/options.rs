@@ -11,23 +11,31 @@ use wasm_bindgen::{JsCast, JsValue};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct Options {
-    /// Receives each encoded frame as a `Uint8Array`.
+    /// Receives each encoded frame as a `Uint8Array`. An exception it throws is caught and
+    /// counted; the recording goes on. With `endpoint` too, frames go to both.
     #[serde(with = "serde_wasm_bindgen::preserve")]
     pub on_frame: JsValue,
-    /// URL that frames are POSTed to (`application/octet-stream`, one frame per request).
+    /// URL that frames are POSTed to (`application/octet-stream`, one frame per request,
+    /// headers `x-tapedeck-session` and `x-tapedeck-seq`), retried with backoff. Relative
+    /// URLs are resolved against the document when the recording starts; after
+    /// [`Options::from_js`] this is absolute.
     pub endpoint: Option<String>,
-    /// Extra request headers for `endpoint` (an API key, say).
+    /// Extra request headers for `endpoint` (an API key, say). `content-type` and
+    /// `x-tapedeck-*` are the recorder's own and cannot be set.
     pub endpoint_headers: BTreeMap<String, String>,
-    /// How often buffered events are sent as a frame, ms. Default 1000.
+    /// How often buffered events are sent as a frame, ms. Default 1000 (50 – 600 000).
     pub flush_interval: u32,
-    /// A frame is cut early once its events reach about this many bytes. Default 512 KiB.
+    /// A frame is cut early once its events reach about this many bytes (estimated before
+    /// compression). Default 512 KiB (1 KiB – 32 MiB).
     pub max_frame_bytes: u32,
-    /// Frames kept while the endpoint is failing; past it the oldest non-snapshot frames
-    /// are dropped and a gap is recorded. Default 8 MiB.
+    /// Bound on the encoded frames held in memory: frames waiting for `endpoint` (while it
+    /// fails) and, in buffer mode, the buffer. Past it the oldest frames before the newest
+    /// snapshot are dropped (see `pipeline`). Default 8 MiB (64 KiB – 256 MiB).
     pub max_pending_bytes: u32,
 
     /// Buffer mode ("record on error"): keep only the last this-many seconds in memory and
-    /// send them when an error, a failed request or `flush()` happens. `None`: live mode.
+    /// send them when an uncaught error, an unhandled rejection, a failed request or
+    /// `flush()` happens; then record live. `None` (default): live mode. 1 – 3600.
     pub buffer_seconds: Option<u32>,
 
     /// Mask the values of every input, textarea and select. Default `true`.
@@ -178,7 +186,13 @@ impl Options {
             serde_wasm_bindgen::from_value(value)
                 .map_err(|e| OptionsError::Invalid(e.to_string()))?
         };
+        let mut options = options;
         options.validate()?;
+        if let Some(endpoint) = &options.endpoint {
+            options.endpoint = Some(resolve_url(endpoint).ok_or_else(|| {
+                OptionsError::Invalid(format!("`endpoint` is not a valid URL: {endpoint:?}"))
+            })?);
+        }
         Ok(options)
     }
 
@@ -212,6 +226,29 @@ impl Options {
                 });
             }
         }
+        for (name, value) in &self.endpoint_headers {
+            let lower = name.to_ascii_lowercase();
+            if name.is_empty() || !name.bytes().all(is_token_byte) {
+                return Err(OptionsError::Invalid(format!(
+                    "`endpointHeaders` has an invalid header name {name:?}"
+                )));
+            }
+            if lower == "content-type" || lower.starts_with("x-tapedeck-") {
+                return Err(OptionsError::Invalid(format!(
+                    "`endpointHeaders` cannot set {name:?}: the recorder sets it"
+                )));
+            }
+            if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+                return Err(OptionsError::Invalid(format!(
+                    "`endpointHeaders` value of {name:?} contains a line break"
+                )));
+            }
+        }
+        if !self.endpoint_headers.is_empty() && self.endpoint.is_none() {
+            return Err(OptionsError::Invalid(
+                "`endpointHeaders` needs `endpoint`".into(),
+            ));
+        }
         if let Some(seconds) = self.buffer_seconds {
             if !(1..=3600).contains(&seconds) {
                 return Err(OptionsError::OutOfRange {
@@ -224,4 +261,22 @@ impl Options {
         }
         Ok(())
     }
+}
+
+/// Header-name characters (RFC 9110 `tchar`).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Resolves `url` against the document's base URL (or takes it as it is when absolute);
+/// `None` when it does not parse or is not http(s).
+pub fn resolve_url(url: &str) -> Option<String> {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten());
+    let parsed = match &base {
+        Some(base) => web_sys::Url::new_with_base(url, base).ok()?,
+        None => web_sys::Url::new(url).ok()?,
+    };
+    matches!(parsed.protocol().as_str(), "http:" | "https:").then(|| parsed.href())
 }
