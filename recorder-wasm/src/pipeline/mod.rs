@@ -20,8 +20,10 @@
 //! Each frame goes to `onFrame` (synchronously) and/or to the endpoint's queue. The queue
 //! is bounded by `maxPendingBytes` (see [`outbox`] for what is dropped); every drop records
 //! a `Custom` event named `tapedeck.dropped` with payload
-//! `{"frames":n,"bytes":b,"firstSeq":f,"lastSeq":l}`, and the dropped sequence numbers are
-//! a gap the session reader reports.
+//! `{"frames":n,"bytes":b,"firstSeq":f,"lastSeq":l,"totalFrames":N,"totalBytes":B}` (the
+//! totals count every drop of the session so far, so a reader learns the whole loss from
+//! the last report it has even when a frame carrying an earlier report was itself
+//! dropped), and the dropped sequence numbers are a gap the session reader reports.
 //!
 //! # Buffer mode (`bufferSeconds`: N)
 //! Frames are cut as in live mode but kept in memory, not sent. Every N/2 seconds a
@@ -363,8 +365,13 @@ impl Pipeline {
             Custom {
                 name: "tapedeck.dropped".into(),
                 payload: format!(
-                    r#"{{"frames":{},"bytes":{},"firstSeq":{},"lastSeq":{}}}"#,
-                    dropped.frames, dropped.bytes, dropped.first_seq, dropped.last_seq
+                    r#"{{"frames":{},"bytes":{},"firstSeq":{},"lastSeq":{},"totalFrames":{},"totalBytes":{}}}"#,
+                    dropped.frames,
+                    dropped.bytes,
+                    dropped.first_seq,
+                    dropped.last_seq,
+                    self.stats.dropped_frames.get(),
+                    self.stats.dropped_bytes.get() as u64
                 ),
             }
             .into(),

@@ -244,14 +244,16 @@ impl Http {
     }
 
     /// A promise resolved when every frame up to `seq` has been delivered, rejected or
-    /// dropped, or as soon as a request fails (the frames stay queued and are retried:
-    /// waiting through an outage would leave the caller hanging).
+    /// dropped, or as soon as a request fails, or at once while the endpoint is failing
+    /// (the frames stay queued and are retried: waiting through an outage would leave the
+    /// caller hanging).
     pub fn wait(&self, seq: Option<u32>) -> Promise {
         let Some(seq) = seq else {
             return Promise::resolve(&JsValue::UNDEFINED);
         };
         let held = self.queue.try_borrow().is_ok_and(|q| q.holds_up_to(seq));
-        if !held {
+        // While the endpoint is failing (between retries), waiting would last the outage.
+        if !held || self.failures.get() > 0 {
             return Promise::resolve(&JsValue::UNDEFINED);
         }
         let mut resolve_fn = None;
@@ -487,8 +489,8 @@ fn retry_after(response: &JsValue) -> Option<f64> {
         .ok()?
         .as_string()?;
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then_some(seconds * 1000.0);
+    if let Ok(seconds) = value.parse::<u32>() {
+        return Some(f64::from(seconds) * 1000.0);
     }
     let date = js_sys::Date::parse(value);
     date.is_finite()
