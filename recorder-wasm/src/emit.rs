@@ -335,6 +335,8 @@ fn approximate_size(data: &EventData) -> usize {
                 + n.request_body.as_ref().map_or(0, |b| b.text.len())
                 + n.response_body.as_ref().map_or(0, |b| b.text.len())
         }
+        EventData::Custom(c) => 8 + c.name.len() + c.payload.len(),
+        EventData::Error(e) => 16 + e.message.len() + e.stack.as_ref().map_or(0, |s| s.len()),
         _ => 16,
     }
 }

@@ -82,7 +82,10 @@ impl Recorder {
         let captures = match Captures::install(&recording) {
             Ok(captures) => Rc::new(captures),
             Err(error) => {
+                // Nothing of a failed start is delivered, scheduled or left attached (the
+                // captures installed before the failure were dropped by `install`).
                 recording.mark_stopped();
+                let _ = recording.take_events();
                 let _ = pipeline.finish();
                 return Err(js_error(error));
             }
