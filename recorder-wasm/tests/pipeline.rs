@@ -641,3 +641,54 @@ fn the_recorders_own_requests_are_not_recorded() {
     assert_eq!(events.len(), 1);
     let _ = pipeline.finish();
 }
+
+#[wasm_bindgen_test]
+async fn an_on_frame_that_detaches_its_array_does_not_spoil_the_endpoints_copy() {
+    install_fetch(plan(&[]));
+    let detaching =
+        js_sys::Function::new_with_args("b", "structuredClone(b, { transfer: [b.buffer] })");
+    let (recording, pipeline) = start(Options {
+        on_frame: detaching.into(),
+        ..http_options(None)
+    });
+    recording.emit(custom("both sinks"));
+    JsFuture::from(pipeline.flush()).await.unwrap();
+    assert_eq!(stat(&pipeline, "callbackErrors"), 0.0);
+    assert!(until(1000, || stat(&pipeline, "framesDelivered") == 1.0).await);
+    let calls = recorded_calls();
+    assert_eq!(
+        names(&frame::decode(&calls[0].body).unwrap()),
+        ["both sinks"]
+    );
+    let _ = pipeline.finish();
+    restore_fetch();
+}
+
+#[wasm_bindgen_test]
+async fn live_an_error_is_an_ordinary_event_and_cuts_nothing_early() {
+    let sink = Sink::new();
+    let (recording, pipeline) = start(Options {
+        on_frame: sink.js(),
+        flush_interval: 600_000,
+        ..Options::default()
+    });
+    recording.emit(
+        PageError {
+            kind: ErrorKind::Exception,
+            message: "boom".into(),
+            stack: None,
+            source: None,
+            line: 0,
+            column: 0,
+        }
+        .into(),
+    );
+    sleep(50).await;
+    assert!(
+        sink.frames.borrow().is_empty(),
+        "no frame before the next cut"
+    );
+    pipeline.cut();
+    assert_eq!(names(&sink.decoded()[0]), ["<error>"]);
+    let _ = pipeline.finish();
+}

@@ -143,7 +143,12 @@ impl Pipeline {
         let weak = Rc::downgrade(&pipeline);
         recording.set_notify(Some(Box::new(move |notice| {
             if let Some(pipeline) = weak.upgrade() {
-                pipeline.schedule(notice == Notice::Trigger);
+                match notice {
+                    Notice::FrameFull => pipeline.schedule(false),
+                    // Live, an error is just an event: it goes out with the next frame.
+                    Notice::Trigger if pipeline.buffering.get() => pipeline.schedule(true),
+                    Notice::Trigger => {}
+                }
             }
         })));
         pipeline
@@ -228,8 +233,8 @@ impl Pipeline {
             self.recording.take_frames(events, cuts);
             let mut start = 0;
             for end in cuts.iter().copied().chain([events.len()]) {
-                if end > start {
-                    if let Some(frame) = self.encode(&events[start..end], bytes) {
+                if let Some(slice) = events.get(start..end).filter(|s| !s.is_empty()) {
+                    if let Some(frame) = self.encode(slice, bytes) {
                         frames.push(frame);
                     }
                 }
@@ -291,7 +296,13 @@ impl Pipeline {
     fn deliver(&self, frames: Vec<Entry<js_sys::Uint8Array>>, may_checkpoint: bool) {
         for frame in frames {
             if let Some(callback) = &self.callback {
-                callback.deliver(&frame.body, &self.warner);
+                if self.http.is_some() {
+                    // The callback may keep, change or transfer its array; the endpoint's
+                    // copy must stay intact until it is sent.
+                    callback.deliver(&js_sys::Uint8Array::new(&frame.body), &self.warner);
+                } else {
+                    callback.deliver(&frame.body, &self.warner);
+                }
             }
             if let Some(http) = &self.http {
                 http.enqueue(frame);
