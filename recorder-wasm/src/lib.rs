@@ -4,10 +4,19 @@
 //! The data flows capture → encode → transport:
 //! - [`capture`] — one module per source, each installed as a value whose drop detaches it;
 //! - [`emit`] — the shared recording context every capture pushes events through;
-//! - [`pipeline`] — events → frames → the sink (a JS callback or an HTTP endpoint).
+//! - [`pipeline`] — events → frames → the sinks (a JS callback and/or an HTTP endpoint,
+//!   [`pipeline::transport`]), with the `maxPendingBytes` bound and buffer mode.
 //!
 //! JavaScript uses it through the `tapedeck` npm package (`record(options)`), which wraps
 //! [`Recorder`].
+//!
+//! # Lifecycle
+//! [`Recorder::start`] validates the options, reads the page's `fetch` and `console.warn`
+//! before any capture wraps them (the recorder's own requests and warnings are not
+//! recorded), installs the captures (a failure leaves nothing installed), then starts the
+//! flush timer (and buffer mode's checkpoint timer) and the `pagehide` /
+//! `visibilitychange` listeners. [`Recorder::stop`] cuts a last frame, then drops all of
+//! it, which detaches every hook; a second call does nothing. One recording runs per page.
 #![deny(missing_docs, rust_2018_idioms)]
 
 pub mod capture;

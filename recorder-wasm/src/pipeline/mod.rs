@@ -35,7 +35,7 @@
 //! unload or `stop()` a buffer that was never released is discarded. The buffer obeys
 //! `maxPendingBytes` by the same rules as the endpoint queue.
 
-pub(crate) mod outbox;
+pub mod outbox;
 pub mod transport;
 
 use crate::emit::{Notice, Recording};
@@ -437,7 +437,7 @@ impl Pipeline {
     }
 
     /// `flush()`: releases a buffer, cuts, and resolves when the endpoint has settled every
-    /// frame cut so far (see [`Http::wait`]); at once without an endpoint.
+    /// frame cut so far, or a request failed (see `transport`); at once without an endpoint.
     pub fn flush(&self) -> js_sys::Promise {
         self.release();
         self.settled()
