@@ -106,6 +106,36 @@ fn malformed_option_values_are_rejected_with_the_option_named() {
             JsValue::from_str("ftp://example.com/x"),
             "endpoint",
         ),
+        (
+            "endpoint",
+            JsValue::from(3),
+            "`endpoint` must be a string (got 3)",
+        ),
+        (
+            "flushInterval",
+            JsValue::from(1000.5),
+            "`flushInterval` must be a whole number",
+        ),
+        (
+            "console",
+            JsValue::from_str("yes"),
+            "`console` must be true or false (got \"yes\")",
+        ),
+        (
+            "unmaskInputTypes",
+            JsValue::from_str("search"),
+            "must be an array of strings",
+        ),
+        (
+            "traceOrigins",
+            js_sys::Array::of1(&JsValue::from(1)).into(),
+            "must be an array of strings",
+        ),
+        (
+            "endpointHeaders",
+            JsValue::from_str("x"),
+            "must be an object of string values",
+        ),
     ];
     for (name, value, expected) in cases {
         let message = start_error(with(options_with_sink(), name, value));
@@ -127,6 +157,34 @@ fn malformed_option_values_are_rejected_with_the_option_named() {
         with(options_with_sink(), "endpointHeaders", h.into())
     };
     assert!(start_error(without_endpoint).contains("needs `endpoint`"));
+    let numeric_header = {
+        let h = js_sys::Object::new();
+        Reflect::set(&h, &"x-key".into(), &JsValue::from(1)).unwrap();
+        let o = with(options_with_sink(), "endpoint", "/ingest".into());
+        with(o, "endpointHeaders", h.into())
+    };
+    assert!(start_error(numeric_header).contains("must be an object of string values"));
+}
+
+#[wasm_bindgen_test]
+async fn options_from_any_plain_object_with_nulls_for_unset_values() {
+    // Object.create(null), null for optional values, and arrays of strings are fine.
+    let options: JsValue =
+        js_sys::Object::create(&JsValue::NULL.unchecked_into::<js_sys::Object>()).into();
+    let options = with(options, "onFrame", js_sys::Function::new_no_args("").into());
+    let options = with(options, "bufferSeconds", JsValue::NULL);
+    let options = with(options, "blockSelector", JsValue::NULL);
+    let options = with(
+        options,
+        "unmaskInputTypes",
+        js_sys::Array::of1(&"search".into()).into(),
+    );
+    let parsed = recorder_wasm::options::Options::from_js(options.clone()).unwrap();
+    assert_eq!(parsed.buffer_seconds, None);
+    assert_eq!(parsed.unmask_input_types, ["search"]);
+    assert_eq!(parsed.flush_interval, 1000, "defaults stay");
+    let mut rec = Recorder::start(options).expect("starts");
+    JsFuture::from(rec.stop()).await.unwrap();
 }
 
 #[wasm_bindgen_test]
