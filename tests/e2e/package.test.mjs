@@ -38,8 +38,8 @@ test('npm pack ships the modules, types, wasm and README, and every relative imp
 
 test('index.d.ts documents every option the recorder accepts, with its default', () => {
   const rust = readFileSync(join(ROOT, 'recorder-wasm', 'src', 'options.rs'), 'utf8');
-  const list = rust.match(/OPTION_NAMES: &\[&str\] = &\[([^\]]*)\]/)[1];
-  const names = [...list.matchAll(/"(\w+)"/g)].map((m) => m[1]);
+  const table = rust.match(/\noption_table! \{([^}]*)\}/)[1];
+  const names = [...table.matchAll(/"(\w+)" =>/g)].map((m) => m[1]);
   assert.ok(names.length >= 20);
   const types = readFileSync(join(NPM, 'src', 'index.d.ts'), 'utf8');
   const body = types.slice(types.indexOf('interface RecordOptions'), types.indexOf('interface RecordingStats'));
