@@ -149,9 +149,7 @@ macro_rules! option_table {
 
         fn read_fields(object: &Object, options: &mut Options) -> Result<(), OptionsError> {
             $(
-                let value = Reflect::get(object, &JsValue::from_str($name))
-                    .map_err(|_| OptionsError::Invalid(format!("cannot read `{}`", $name)))?;
-                if !value.is_undefined() {
+                if let Some(value) = read(object, $name)? {
                     options.$field = FromJs::from_js($name, value)?;
                 }
             )*
@@ -188,6 +186,14 @@ option_table! {
     "scrollSampleMs" => scroll_sample_ms,
 }
 
+/// `object[name]`, `None` when undefined. Not inlined: it is called once per option.
+#[inline(never)]
+fn read(object: &Object, name: &str) -> Result<Option<JsValue>, OptionsError> {
+    let value = Reflect::get(object, &JsValue::from_str(name))
+        .map_err(|_| OptionsError::Invalid(format!("cannot read `{name}`")))?;
+    Ok((!value.is_undefined()).then_some(value))
+}
+
 /// A value an option can hold, read from JavaScript with a message naming the option.
 trait FromJs: Sized {
     fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError>;
@@ -209,6 +215,7 @@ impl FromJs for JsValue {
 }
 
 impl FromJs for bool {
+    #[inline(never)]
     fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
         value
             .as_bool()
@@ -217,6 +224,7 @@ impl FromJs for bool {
 }
 
 impl FromJs for u32 {
+    #[inline(never)]
     fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
         match value.as_f64() {
             Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
@@ -226,6 +234,7 @@ impl FromJs for u32 {
 }
 
 impl FromJs for String {
+    #[inline(never)]
     fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
         value
             .as_string()
@@ -234,6 +243,7 @@ impl FromJs for String {
 }
 
 impl FromJs for Vec<String> {
+    #[inline(never)]
     fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
         let array = value
             .dyn_ref::<Array>()
