@@ -526,10 +526,12 @@ async fn buffer_mode_holds_the_last_seconds_and_sends_them_on_an_error() {
     });
     emit_checkpoint(&recording); // the initial snapshot
     let started = recording.clock.now();
+    let mut checkpoints = vec![started];
     for i in 0..30 {
         recording.emit(custom(&format!("e{i}")));
         pipeline.cut();
         if i % 5 == 4 {
+            checkpoints.push(recording.clock.now());
             pipeline.buffer_checkpoint(); // every 0.5 s, as the recorder's timer does
         }
         sleep(100).await;
@@ -565,12 +567,22 @@ async fn buffer_mode_holds_the_last_seconds_and_sends_them_on_an_error() {
         ["<meta>", "<snapshot>"],
         "starts at a snapshot"
     );
+    // The buffer starts at the newest checkpoint at or before the window start (now − 1 s
+    // when the trigger was handled): it reaches back at least 1 s, and no later checkpoint
+    // would have done.
     let first = frames[0].events[0].time;
-    let window = trigger_time.saturating_sub(first);
     assert!(
-        (950..=1700).contains(&window),
-        "covers about 1–1.5 s before the trigger, got {window} ms"
+        first + 1000 <= trigger_time + 20,
+        "covers at least 1 s before the trigger: starts {} ms before",
+        trigger_time - first
     );
+    assert!(checkpoints.contains(&first) || checkpoints.contains(&(first - 1)));
+    for &c in checkpoints.iter().filter(|&&c| c > first + 1) {
+        assert!(
+            c + 1000 > trigger_time,
+            "checkpoint at {c} was a later possible start"
+        );
+    }
     assert!(first > started, "the oldest part was forgotten");
     let last = frames.last().unwrap();
     assert_eq!(names(last).last().map(String::as_str), Some("<error>"));

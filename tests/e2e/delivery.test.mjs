@@ -349,7 +349,8 @@ test('buffer mode: nothing is sent until flush(), then the last ~N seconds, then
   assert.ok(ticks[0].i > 0, 'the oldest ticks were forgotten');
   assert.deepEqual(ticks.map((t) => t.i), [...Array(30 - ticks[0].i).keys()].map((k) => k + ticks[0].i));
   const covered = triggeredAt - ticks[0].at;
-  assert.ok(covered >= 1800 && covered <= 3300, `the buffer covers about 2–3 s (${covered.toFixed(0)} ms)`);
+  // At least the window (less one tick), at most 1.5 windows plus timer slack.
+  assert.ok(covered >= 1800 && covered <= 4000, `the buffer covers about 2–3 s (${covered.toFixed(0)} ms)`);
   const live = customs(events, 'live');
   assert.equal(live.length, 1);
   assert.equal(live[0].seq, released, 'live frames continue the numbering');
