@@ -1,33 +1,45 @@
 //! Recording options, as passed to `record(options)` from JavaScript.
 //!
 //! Unknown keys are an error (a typo such as `maskAllInput` must not silently record
-//! unmasked values), and so are values out of range. Every default is documented here.
+//! unmasked values), and so are values of the wrong type or out of range; the message names
+//! the option. Every default is documented here.
+//!
+//! Options are read field by field from the JavaScript object (see `option_table!`) rather
+//! than through serde: that keeps serde's deserializer machinery and float formatting out
+//! of the wasm, and gives messages such as ``"`flushInterval` must be a whole number
+//! (got "1000")"``. Adding an option is a field here, its default, and a line in the table.
 
-use serde::Deserialize;
+use js_sys::{Array, Object, Reflect};
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Options of one recording. Field names are camelCase in JavaScript.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[derive(Debug, Clone)]
 pub struct Options {
-    /// Receives each encoded frame as a `Uint8Array`.
-    #[serde(with = "serde_wasm_bindgen::preserve")]
+    /// Receives each encoded frame as a `Uint8Array`. An exception it throws is caught and
+    /// counted; the recording goes on. With `endpoint` too, frames go to both.
     pub on_frame: JsValue,
-    /// URL that frames are POSTed to (`application/octet-stream`, one frame per request).
+    /// URL that frames are POSTed to (`application/octet-stream`, one frame per request,
+    /// headers `x-tapedeck-session` and `x-tapedeck-seq`), retried with backoff. Relative
+    /// URLs are resolved against the document when the recording starts; after
+    /// [`Options::from_js`] this is absolute.
     pub endpoint: Option<String>,
-    /// Extra request headers for `endpoint` (an API key, say).
+    /// Extra request headers for `endpoint` (an API key, say). `content-type` and
+    /// `x-tapedeck-*` are the recorder's own and cannot be set.
     pub endpoint_headers: BTreeMap<String, String>,
-    /// How often buffered events are sent as a frame, ms. Default 1000.
+    /// How often buffered events are sent as a frame, ms. Default 1000 (50 – 600 000).
     pub flush_interval: u32,
-    /// A frame is cut early once its events reach about this many bytes. Default 512 KiB.
+    /// A frame is cut early once its events reach about this many bytes (estimated before
+    /// compression). Default 512 KiB (1 KiB – 32 MiB).
     pub max_frame_bytes: u32,
-    /// Frames kept while the endpoint is failing; past it the oldest non-snapshot frames
-    /// are dropped and a gap is recorded. Default 8 MiB.
+    /// Bound on the encoded frames held in memory: frames waiting for `endpoint` (while it
+    /// fails) and, in buffer mode, the buffer. Past it the oldest frames before the newest
+    /// snapshot are dropped (see `pipeline`). Default 8 MiB (64 KiB – 256 MiB).
     pub max_pending_bytes: u32,
 
     /// Buffer mode ("record on error"): keep only the last this-many seconds in memory and
-    /// send them when an error, a failed request or `flush()` happens. `None`: live mode.
+    /// send them when an uncaught error, an unhandled rejection, a failed request or
+    /// `flush()` happens; then record live. `None` (default): live mode. 1 – 3600.
     pub buffer_seconds: Option<u32>,
 
     /// Mask the values of every input, textarea and select. Default `true`.
@@ -128,57 +140,178 @@ pub enum OptionsError {
     },
 }
 
-/// Every option name. serde-wasm-bindgen reads only the fields it knows, so unknown keys
-/// are caught against this list (the browser test `every_documented_option_name_is_accepted`
-/// checks names against the struct).
-pub const OPTION_NAMES: &[&str] = &[
-    "onFrame",
-    "endpoint",
-    "endpointHeaders",
-    "flushInterval",
-    "maxFrameBytes",
-    "maxPendingBytes",
-    "bufferSeconds",
-    "maskAllInputs",
-    "unmaskInputTypes",
-    "maskTextSelector",
-    "maskInputSelector",
-    "unmaskSelector",
-    "blockSelector",
-    "console",
-    "errors",
-    "network",
-    "performance",
-    "captureBodies",
-    "maxBodyBytes",
-    "bodyAllowUrls",
-    "bodyDenyUrls",
-    "redactHeaders",
-    "traceOrigins",
-    "mousemoveSampleMs",
-    "scrollSampleMs",
-];
+/// Declares, in one place, each option's JavaScript name and field: generates
+/// [`OPTION_NAMES`] and the reader used by [`Options::from_js`].
+macro_rules! option_table {
+    ($($name:literal => $field:ident,)*) => {
+        /// Every option name, as written in JavaScript.
+        pub const OPTION_NAMES: &[&str] = &[$($name),*];
+
+        fn read_fields(object: &Object, options: &mut Options) -> Result<(), OptionsError> {
+            $(
+                if let Some(value) = read(object, $name)? {
+                    options.$field = FromJs::from_js($name, value)?;
+                }
+            )*
+            Ok(())
+        }
+    };
+}
+
+option_table! {
+    "onFrame" => on_frame,
+    "endpoint" => endpoint,
+    "endpointHeaders" => endpoint_headers,
+    "flushInterval" => flush_interval,
+    "maxFrameBytes" => max_frame_bytes,
+    "maxPendingBytes" => max_pending_bytes,
+    "bufferSeconds" => buffer_seconds,
+    "maskAllInputs" => mask_all_inputs,
+    "unmaskInputTypes" => unmask_input_types,
+    "maskTextSelector" => mask_text_selector,
+    "maskInputSelector" => mask_input_selector,
+    "unmaskSelector" => unmask_selector,
+    "blockSelector" => block_selector,
+    "console" => console,
+    "errors" => errors,
+    "network" => network,
+    "performance" => performance,
+    "captureBodies" => capture_bodies,
+    "maxBodyBytes" => max_body_bytes,
+    "bodyAllowUrls" => body_allow_urls,
+    "bodyDenyUrls" => body_deny_urls,
+    "redactHeaders" => redact_headers,
+    "traceOrigins" => trace_origins,
+    "mousemoveSampleMs" => mousemove_sample_ms,
+    "scrollSampleMs" => scroll_sample_ms,
+}
+
+/// `object[name]`, `None` when undefined. Not inlined: it is called once per option.
+#[inline(never)]
+fn read(object: &Object, name: &str) -> Result<Option<JsValue>, OptionsError> {
+    let value = Reflect::get(object, &JsValue::from_str(name))
+        .map_err(|_| OptionsError::Invalid(format!("cannot read `{name}`")))?;
+    Ok((!value.is_undefined()).then_some(value))
+}
+
+/// A value an option can hold, read from JavaScript with a message naming the option.
+trait FromJs: Sized {
+    fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError>;
+}
+
+fn wrong(name: &str, expected: &str, value: &JsValue) -> OptionsError {
+    let got = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| value.js_typeof().as_string().unwrap_or_default());
+    let got: String = got.chars().take(40).collect();
+    OptionsError::Invalid(format!("`{name}` must be {expected} (got {got})"))
+}
+
+impl FromJs for JsValue {
+    fn from_js(_: &str, value: JsValue) -> Result<Self, OptionsError> {
+        Ok(value)
+    }
+}
+
+impl FromJs for bool {
+    #[inline(never)]
+    fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
+        value
+            .as_bool()
+            .ok_or_else(|| wrong(name, "true or false", &value))
+    }
+}
+
+impl FromJs for u32 {
+    #[inline(never)]
+    fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
+        match value.as_f64() {
+            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(n as u32),
+            _ => Err(wrong(name, "a whole number", &value)),
+        }
+    }
+}
+
+impl FromJs for String {
+    #[inline(never)]
+    fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
+        value
+            .as_string()
+            .ok_or_else(|| wrong(name, "a string", &value))
+    }
+}
+
+impl FromJs for Vec<String> {
+    #[inline(never)]
+    fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
+        let array = value
+            .dyn_ref::<Array>()
+            .filter(|_| Array::is_array(&value))
+            .ok_or_else(|| wrong(name, "an array of strings", &value))?;
+        array
+            .iter()
+            .map(|item| item.as_string())
+            .collect::<Option<Vec<String>>>()
+            .ok_or_else(|| wrong(name, "an array of strings", &value))
+    }
+}
+
+impl FromJs for BTreeMap<String, String> {
+    fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
+        let expected = "an object of string values";
+        if !value.is_object() || Array::is_array(&value) {
+            return Err(wrong(name, expected, &value));
+        }
+        let object: &Object = value.unchecked_ref();
+        let mut map = BTreeMap::new();
+        for entry in Object::entries(object).iter() {
+            let entry: Array = entry.unchecked_into();
+            match (entry.get(0).as_string(), entry.get(1).as_string()) {
+                (Some(k), Some(v)) => {
+                    map.insert(k, v);
+                }
+                _ => return Err(wrong(name, expected, &value)),
+            }
+        }
+        Ok(map)
+    }
+}
+
+impl<T: FromJs> FromJs for Option<T> {
+    fn from_js(name: &str, value: JsValue) -> Result<Self, OptionsError> {
+        if value.is_null() {
+            Ok(None)
+        } else {
+            T::from_js(name, value).map(Some)
+        }
+    }
+}
 
 impl Options {
     /// Reads and validates options from a JavaScript value (`undefined` is not enough:
     /// a sink is required).
     pub fn from_js(value: JsValue) -> Result<Options, OptionsError> {
-        let options: Options = if value.is_undefined() || value.is_null() {
-            Options::default()
-        } else {
-            let object = value
-                .dyn_ref::<js_sys::Object>()
-                .ok_or_else(|| OptionsError::Invalid("options must be an object".into()))?;
-            for key in js_sys::Object::keys(object).iter() {
+        let mut options = Options::default();
+        if !value.is_undefined() && !value.is_null() {
+            if !value.is_object() || Array::is_array(&value) {
+                return Err(OptionsError::Invalid("options must be an object".into()));
+            }
+            let object: &Object = value.unchecked_ref();
+            for key in Object::keys(object).iter() {
                 let key = key.as_string().unwrap_or_default();
                 if !OPTION_NAMES.contains(&key.as_str()) {
                     return Err(OptionsError::Invalid(format!("unknown option `{key}`")));
                 }
             }
-            serde_wasm_bindgen::from_value(value)
-                .map_err(|e| OptionsError::Invalid(e.to_string()))?
-        };
+            read_fields(object, &mut options)?;
+        }
         options.validate()?;
+        if let Some(endpoint) = &options.endpoint {
+            options.endpoint = Some(resolve_url(endpoint).ok_or_else(|| {
+                OptionsError::Invalid(format!("`endpoint` is not a valid URL: {endpoint:?}"))
+            })?);
+        }
         Ok(options)
     }
 
@@ -212,6 +345,29 @@ impl Options {
                 });
             }
         }
+        for (name, value) in &self.endpoint_headers {
+            let lower = name.to_ascii_lowercase();
+            if name.is_empty() || !name.bytes().all(is_token_byte) {
+                return Err(OptionsError::Invalid(format!(
+                    "`endpointHeaders` has an invalid header name {name:?}"
+                )));
+            }
+            if lower == "content-type" || lower.starts_with("x-tapedeck-") {
+                return Err(OptionsError::Invalid(format!(
+                    "`endpointHeaders` cannot set {name:?}: the recorder sets it"
+                )));
+            }
+            if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+                return Err(OptionsError::Invalid(format!(
+                    "`endpointHeaders` value of {name:?} contains a line break"
+                )));
+            }
+        }
+        if !self.endpoint_headers.is_empty() && self.endpoint.is_none() {
+            return Err(OptionsError::Invalid(
+                "`endpointHeaders` needs `endpoint`".into(),
+            ));
+        }
         if let Some(seconds) = self.buffer_seconds {
             if !(1..=3600).contains(&seconds) {
                 return Err(OptionsError::OutOfRange {
@@ -224,4 +380,22 @@ impl Options {
         }
         Ok(())
     }
+}
+
+/// Header-name characters (RFC 9110 `tchar`).
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Resolves `url` against the document's base URL (or takes it as it is when absolute);
+/// `None` when it does not parse or is not http(s).
+pub fn resolve_url(url: &str) -> Option<String> {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten());
+    let parsed = match &base {
+        Some(base) => web_sys::Url::new_with_base(url, base).ok()?,
+        None => web_sys::Url::new(url).ok()?,
+    };
+    matches!(parsed.protocol().as_str(), "http:" | "https:").then(|| parsed.href())
 }

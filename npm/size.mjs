@@ -1,0 +1,38 @@
+// Reports what a page downloads to record: every file of the built package that a browser
+// loads (the JS modules and the wasm), raw and gzipped (level 9, as a CDN would serve it).
+// `node size.mjs --check` exits 1 when the gzipped total is over the budget.
+//   npm run build && npm run size
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+/** The budget for the recorder with every hook included, gzipped bytes. */
+export const BUDGET = 40 * 1024;
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), 'dist');
+
+function* files(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* files(path);
+    else if (/\.(m?js|wasm)$/.test(name)) yield path;
+  }
+}
+
+const rows = [...files(dist)].map((path) => {
+  const data = readFileSync(path);
+  return { file: relative(dist, path), raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
+});
+if (rows.length === 0) {
+  console.error('no built files in dist/: run `npm run build` first');
+  process.exit(2);
+}
+const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip }), { raw: 0, gzip: 0 });
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+for (const r of rows) console.log(`${r.file.padEnd(56)} ${kb(r.raw).padStart(10)} ${kb(r.gzip).padStart(10)} gz`);
+console.log(`${'total'.padEnd(56)} ${kb(total.raw).padStart(10)} ${kb(total.gzip).padStart(10)} gz (budget ${kb(BUDGET)})`);
+if (total.gzip > BUDGET) {
+  console.log(`over budget by ${kb(total.gzip - BUDGET)}`);
+  if (process.argv.includes('--check')) process.exit(1);
+}
