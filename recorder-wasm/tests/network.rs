@@ -317,7 +317,7 @@ fn beacons_are_recorded() {
 }
 
 #[wasm_bindgen_test]
-fn stop_restores_every_native_function() {
+async fn stop_restores_every_native_function() {
     let before = natives();
     let options = js_sys::Object::new();
     set(&options, "onFrame", &js_sys::Function::new_no_args(""));
@@ -326,7 +326,9 @@ fn stop_restores_every_native_function() {
     for i in 0..before.length() {
         assert_ne!(before.get(i), during.get(i), "hook {i} installed");
     }
-    recorder.stop().unwrap();
+    wasm_bindgen_futures::JsFuture::from(recorder.stop())
+        .await
+        .unwrap();
     let after = natives();
     for i in 0..before.length() {
         assert_eq!(before.get(i), after.get(i), "hook {i} restored");
