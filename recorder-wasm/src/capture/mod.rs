@@ -9,6 +9,7 @@ pub mod input;
 pub mod meta;
 pub mod network;
 pub mod performance;
+pub mod privacy;
 
 use crate::emit::Recording;
 use std::rc::Rc;
