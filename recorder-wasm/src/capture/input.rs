@@ -14,3 +14,7 @@ impl Capture {
         Ok(Capture {})
     }
 }
+
+/// Emits pending input events that must come before whatever is emitted next; part of the
+/// recording's barrier (installed by the DOM capture). Nothing is pending yet.
+pub(crate) fn settle() {}

@@ -1,0 +1,339 @@
+//! DOM capture: the full snapshot and the MutationObserver.
+//!
+//! - At start (and on [`Capture::snapshot`]) the whole document is serialized into a
+//!   [`Snapshot`]: document, doctype, elements with their attributes and namespace, text,
+//!   comments, CDATA; open shadow roots (first child of their host) and same-origin iframe
+//!   documents (child of their `<iframe>`); input values and checked state per the privacy
+//!   rules ([`crate::capture::privacy`]); scroll offsets; the rules of same-origin
+//!   `<link rel=stylesheet>` sheets (cross-origin sheets throw a SecurityError on
+//!   `cssRules`: the link is kept as is) and of empty `<style>` elements filled through
+//!   CSSOM.
+//! - Not recorded: the text of `<script>` (replay never runs it) and the content of
+//!   `<noscript>` (never shown when scripts run); the element and its attributes are.
+//!   A `<textarea>`'s text is its default value: it is recorded as the element's value.
+//! - Attributes are recorded as written: relative URLs stay relative, and the replayer
+//!   resolves them against `Meta.url` (resolving here would cost a URL parse per
+//!   attribute and bytes per URL, for no information the replayer lacks).
+//! - One MutationObserver (child lists, attributes, character data, subtree) watches the
+//!   document, each shadow root and each same-origin frame document; each callback becomes
+//!   one [`MutationBatch`] (see [`mutation`] for how it is computed). The capture
+//!   registers the recording's barrier, which drains the observer's pending records, so an
+//!   event from any other hook comes after the DOM changes made before it.
+//! - Re-serialized in place (a removal and an addition with fresh ids): an `<iframe>` whose
+//!   document loaded, a `<link rel=stylesheet>` whose sheet loaded, a host that got a
+//!   shadow root through `attachShadow`, an element that became blocked or unblocked.
+//!
+//! The traversal and the collation of records run in JavaScript (`walk.js`), one call per
+//! snapshot or batch: through web-sys each node would cost several calls across the wasm
+//! boundary, each with a string conversion.
+
+mod mutation;
+mod snapshot;
+
+use crate::capture::privacy::Privacy;
+use crate::emit::Recording;
+use crate::hooks::{Listener, ListenerOptions, MethodHook};
+use js_sys::{Array, Object, Promise, WeakMap};
+use recorder_core::event::Snapshot;
+use snapshot::{Context, Reader};
+use std::cell::Cell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use web_sys::{Document, MutationObserver, Node};
+
+#[wasm_bindgen(module = "/src/capture/dom/walk.js")]
+extern "C" {
+    type Walker;
+
+    #[wasm_bindgen(constructor)]
+    fn new(
+        ids: &WeakMap,
+        block_selector: &str,
+        mask_selector: &str,
+        doc: &Document,
+        observer: &MutationObserver,
+    ) -> Walker;
+
+    #[wasm_bindgen(method, catch)]
+    fn snapshot(this: &Walker, root: &Node, next: u32) -> Result<Option<String>, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn mutations(
+        this: &Walker,
+        records: &Array,
+        refresh: &Array,
+        next: u32,
+    ) -> Result<Option<String>, JsValue>;
+
+    #[wasm_bindgen(method, getter = nextId)]
+    fn next_id(this: &Walker) -> f64;
+
+    #[wasm_bindgen(method, getter)]
+    fn specials(this: &Walker) -> Array;
+
+    #[wasm_bindgen(js_name = sheetText)]
+    fn sheet_text(element: &web_sys::Element) -> Option<String>;
+}
+
+/// The installed DOM capture; dropping it disconnects the observer and the hooks.
+pub struct Capture {
+    shared: Rc<Shared>,
+    _load: Listener,
+    _attach_shadow: Option<MethodHook>,
+}
+
+impl std::fmt::Debug for Capture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("dom::Capture").finish_non_exhaustive()
+    }
+}
+
+struct Shared {
+    recording: Weak<Recording>,
+    document: Document,
+    privacy: Privacy,
+    observer: MutationObserver,
+    walker: Walker,
+    /// Nodes to re-serialize in place with the next batch.
+    refresh: Array,
+    /// A batch or snapshot is being computed (nothing may start another meanwhile).
+    busy: Cell<bool>,
+    /// A microtask will process `refresh`.
+    scheduled: Cell<bool>,
+    _on_records: Closure<dyn FnMut(Array, JsValue)>,
+    on_tick: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Capture {
+    /// Emits the initial snapshot and starts observing.
+    pub fn install(recording: &Rc<Recording>) -> Result<Capture, JsValue> {
+        let window = web_sys::window().ok_or("tapedeck: no window")?;
+        let document = window.document().ok_or("tapedeck: no document")?;
+        let privacy = Privacy::new(&recording.options, &document)?;
+        let mut failure = None;
+        let shared = Rc::new_cyclic(|weak: &Weak<Shared>| {
+            let on_records = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut(Array, JsValue)>::new(move |records: Array, _| {
+                    if let Some(shared) = weak.upgrade() {
+                        shared.process(&records);
+                    }
+                })
+            };
+            let on_tick = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut(JsValue)>::new(move |_| {
+                    if let Some(shared) = weak.upgrade() {
+                        shared.scheduled.set(false);
+                        shared.drain();
+                    }
+                })
+            };
+            let observer = MutationObserver::new(on_records.as_ref().unchecked_ref())
+                .unwrap_or_else(|e| {
+                    failure = Some(e);
+                    // A placeholder that is never used: install fails below.
+                    JsValue::UNDEFINED.unchecked_into()
+                });
+            let walker = Walker::new(
+                recording.ids.map(),
+                privacy.block_selector(),
+                privacy.mask_text_selector(),
+                &document,
+                &observer,
+            );
+            Shared {
+                recording: Rc::downgrade(recording),
+                document: document.clone(),
+                privacy,
+                observer,
+                walker,
+                refresh: Array::new(),
+                busy: Cell::new(false),
+                scheduled: Cell::new(false),
+                _on_records: on_records,
+                on_tick,
+            }
+        });
+        if let Some(error) = failure {
+            return Err(error);
+        }
+
+        shared.snapshot();
+        {
+            let weak = Rc::downgrade(&shared);
+            recording.set_barrier(Some(Box::new(move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.drain();
+                }
+                crate::capture::input::settle();
+            })));
+        }
+        let load = {
+            let weak = Rc::downgrade(&shared);
+            Listener::new_with_options(
+                &document,
+                "load",
+                ListenerOptions::run_in_capture_phase(),
+                move |event| {
+                    if let (Some(shared), Some(target)) = (weak.upgrade(), event.target()) {
+                        shared.on_load(target.as_ref());
+                    }
+                },
+            )
+        };
+        let attach_shadow = element_prototype(&window).and_then(|proto| {
+            let weak = Rc::downgrade(&shared);
+            MethodHook::install(
+                &proto,
+                "attachShadow",
+                None,
+                Some(Box::new(move |host: JsValue, _, _, threw: bool| {
+                    if let (false, Some(shared)) = (threw, weak.upgrade()) {
+                        shared.refresh_later(&host);
+                    }
+                })),
+            )
+        });
+        Ok(Capture {
+            shared,
+            _load: load,
+            _attach_shadow: attach_shadow,
+        })
+    }
+
+    /// Emits a fresh full snapshot (new ids for every node).
+    pub fn snapshot(&self) {
+        self.shared.snapshot();
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        self.shared.observer.disconnect();
+        if let Some(recording) = self.shared.recording.upgrade() {
+            recording.set_barrier(None);
+        }
+    }
+}
+
+fn element_prototype(window: &web_sys::Window) -> Option<Object> {
+    let element = js_sys::Reflect::get(window, &"Element".into()).ok()?;
+    js_sys::Reflect::get(&element, &"prototype".into())
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+impl Shared {
+    /// Serializes the whole document. Pending records are superseded by it.
+    fn snapshot(&self) {
+        let Some(recording) = self.recording.upgrade() else {
+            return;
+        };
+        if recording.is_stopped() || self.busy.replace(true) {
+            return;
+        }
+        let _ = self.observer.take_records();
+        self.refresh.set_length(0);
+        let first_id = recording.ids.peek_next();
+        let result = self.walker.snapshot(&self.document, first_id);
+        recording.ids.set_next(self.walker.next_id() as u32);
+        if let Ok(Some(text)) = result {
+            let specials = self.walker.specials();
+            let mut reader = Reader::new(&text, self.context(&recording, &specials));
+            let mut nodes = Vec::new();
+            if reader.subtree(&mut nodes).is_ok() {
+                recording.emit_dom(Snapshot { first_id, nodes }.into());
+            }
+        }
+        self.busy.set(false);
+    }
+
+    fn context<'a>(&'a self, recording: &'a Recording, specials: &'a Array) -> Context<'a> {
+        Context {
+            privacy: &self.privacy,
+            ids: &recording.ids,
+            specials,
+        }
+    }
+
+    /// Emits whatever the observer has pending (the barrier).
+    fn drain(&self) {
+        if self.busy.get() {
+            return;
+        }
+        let records = self.observer.take_records();
+        self.process(&records);
+    }
+
+    /// Turns one batch of records (plus pending re-serializations) into a mutation event.
+    fn process(&self, records: &Array) {
+        let Some(recording) = self.recording.upgrade() else {
+            return;
+        };
+        if recording.is_stopped() {
+            return;
+        }
+        if records.length() == 0 && self.refresh.length() == 0 {
+            return;
+        }
+        if self.busy.replace(true) {
+            return;
+        }
+        let result = self
+            .walker
+            .mutations(records, &self.refresh, recording.ids.peek_next());
+        self.refresh.set_length(0);
+        recording.ids.set_next(self.walker.next_id() as u32);
+        let batch = match result {
+            Ok(Some(text)) => {
+                let specials = self.walker.specials();
+                let mut reader = Reader::new(&text, self.context(&recording, &specials));
+                mutation::read(&mut reader).ok()
+            }
+            _ => None,
+        };
+        self.busy.set(false);
+        match batch {
+            Some(batch) if batch.is_empty() => {}
+            Some(batch) => recording.emit_dom(batch.into()),
+            // The replayer's tree can no longer be trusted to match ids: start over.
+            None => self.snapshot(),
+        }
+    }
+
+    /// A resource loaded: an iframe's new document, or a stylesheet now readable.
+    fn on_load(&self, target: &JsValue) {
+        let Some(recording) = self.recording.upgrade() else {
+            return;
+        };
+        if recording.ids.get(target).is_none() {
+            return;
+        }
+        let node: &Node = target.unchecked_ref();
+        if node.node_type() != Node::ELEMENT_NODE {
+            return;
+        }
+        let element: &web_sys::Element = target.unchecked_ref();
+        let reload = match element.local_name().as_str() {
+            "iframe" => true,
+            "link" => element
+                .get_attribute("rel")
+                .is_some_and(|rel| rel.to_ascii_lowercase().contains("stylesheet")),
+            _ => false,
+        };
+        if reload {
+            self.refresh.push(target);
+            self.drain();
+        }
+    }
+
+    /// Re-serializes `node` with the next batch, at the latest in a microtask.
+    fn refresh_later(&self, node: &JsValue) {
+        self.refresh.push(node);
+        if !self.scheduled.replace(true) {
+            let _ = Promise::resolve(&JsValue::UNDEFINED).then(&self.on_tick);
+        }
+    }
+}
