@@ -197,7 +197,15 @@ fn moves_are_sampled() {
             _ => 0,
         })
         .sum();
-    assert_eq!(points, 1, "one sample per 10 s");
+    assert_eq!(
+        points, 2,
+        "one sample per 10 s, and where the pointer stopped"
+    );
+    let last = events.iter().find_map(|e| match &e.data {
+        EventData::PointerMove(m) => m.points.last().map(|p| (p.x, p.y)),
+        _ => None,
+    });
+    assert_eq!(last, Some((19, 19)));
 }
 
 #[wasm_bindgen_test]

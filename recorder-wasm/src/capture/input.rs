@@ -4,7 +4,7 @@
 //! | source | event |
 //! |---|---|
 //! | `click` `dblclick` `contextmenu` `pointerdown` `pointerup` `touchstart` `touchend` `touchcancel` | [`Pointer`]: target, viewport coordinates, button |
-//! | `pointermove`, sampled every `mousemoveSampleMs` | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event |
+//! | `pointermove`, sampled every `mousemoveSampleMs` (plus the last position of a batch) | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event |
 //! | `focus` / `blur` | [`Focus`] |
 //! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules |
 //! | `scroll` of the document or any element, per target every `scrollSampleMs` | [`Scroll`] |
@@ -99,6 +99,8 @@ struct Moves {
     start: u64,
     last: u64,
     points: Vec<MovePoint>,
+    /// The latest position dropped by sampling, so a batch ends where the pointer stopped.
+    skipped: Option<MovePoint>,
     timer: Option<Timeout>,
 }
 
@@ -368,7 +370,11 @@ impl State {
                 return;
             };
             let sample = u64::from(recording.options.mousemove_sample_ms);
+            let x = number(event, "clientX").unwrap_or(0.0) as i32;
+            let y = number(event, "clientY").unwrap_or(0.0) as i32;
             if !moves.points.is_empty() && now < moves.last + sample {
+                let offset = u32::try_from(now - moves.start).unwrap_or(u32::MAX);
+                moves.skipped = Some(MovePoint { offset, x, y });
                 return;
             }
             if moves.points.is_empty() {
@@ -381,12 +387,9 @@ impl State {
                 }));
             }
             moves.last = now;
+            moves.skipped = None;
             let offset = u32::try_from(now - moves.start).unwrap_or(u32::MAX);
-            moves.points.push(MovePoint {
-                offset,
-                x: number(event, "clientX").unwrap_or(0.0) as i32,
-                y: number(event, "clientY").unwrap_or(0.0) as i32,
-            });
+            moves.points.push(MovePoint { offset, x, y });
             moves.points.len() >= MOVE_BATCH_POINTS
         };
         if full {
@@ -403,6 +406,9 @@ impl State {
                 return;
             }
             moves.timer = None;
+            if let Some(last) = moves.skipped.take() {
+                moves.points.push(last);
+            }
             (moves.start, std::mem::take(&mut moves.points))
         };
         if let Some(recording) = self.recording() {

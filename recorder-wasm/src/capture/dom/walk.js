@@ -291,7 +291,10 @@ export class Walker {
         const shadow = el.shadowRoot;
         if (shadow) first = shadow;
       }
-      if (this.scroll && (el.scrollTop !== 0 || el.scrollLeft !== 0)) special |= S_SCROLL;
+      // Reading scroll offsets is the costliest part of a snapshot (a layout check per
+      // element), so only elements with content (or a textarea) are asked.
+      const mayScroll = cur !== null || first !== null || tag === 'textarea';
+      if (this.scroll && mayScroll && (el.scrollTop !== 0 || el.scrollLeft !== 0)) special |= S_SCROLL;
     }
     out.push(
       special !== 0 ? 'E' : 'e',
@@ -386,8 +389,9 @@ export class Walker {
     // that each node is looked at once: no walk to the root per node.
     const memo = new Map();
     const top = this.doc;
+    const path = [];
     const alive = (node) => {
-      const path = [];
+      path.length = 0;
       let x = node;
       let result = false;
       for (;;) {
