@@ -265,6 +265,39 @@ async fn same_origin_stylesheets_are_inlined_before_and_after_start() {
 }
 
 #[wasm_bindgen_test]
+async fn rules_inserted_through_cssom_are_recorded() {
+    fixture(r#"<style id="empty"></style><style id="texty">p { margin: 0 }</style>"#);
+    let session = Session::start("");
+    js(r#"
+        const $ = (id) => document.getElementById(id);
+        $('empty').sheet.insertRule('.css-in-js { color: rgb(4, 5, 6); }');
+        $('texty').sheet.insertRule('@media print { .x { display: none } }', 1);
+        $('texty').sheet.cssRules[1].insertRule('.y { color: red }');
+    "#);
+    sleep(0).await;
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    let css = |id: &str| {
+        let element = mirror.element(mirror.find("id", id).unwrap());
+        element
+            .state
+            .as_ref()
+            .and_then(|s| s.css.clone())
+            .unwrap_or_default()
+    };
+    assert!(
+        css("empty").contains(".css-in-js { color: rgb(4, 5, 6); }"),
+        "{}",
+        css("empty")
+    );
+    let texty = css("texty");
+    assert!(
+        texty.contains("p { margin: 0px; }") && texty.contains(".y { color: red; }"),
+        "{texty}"
+    );
+}
+
+#[wasm_bindgen_test]
 fn mutations_rebuild_the_live_tree() {
     fixture(r#"<ul id="list"><li>one</li><li>two</li></ul><p id="para" class="a">text</p>"#);
     let session = Session::start("");

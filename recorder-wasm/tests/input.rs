@@ -346,6 +346,9 @@ fn stop_restores_every_hooked_setter_and_method() {
         History.prototype.pushState,
         History.prototype.replaceState,
         Element.prototype.attachShadow,
+        CSSStyleSheet.prototype.insertRule,
+        CSSStyleSheet.prototype.deleteRule,
+        CSSGroupingRule.prototype.insertRule,
     ]";
     let before = js_sys::Array::from(&js(snapshot));
     let session = Session::start("");

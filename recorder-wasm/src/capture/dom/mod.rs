@@ -21,7 +21,14 @@
 //!   event from any other hook comes after the DOM changes made before it.
 //! - Re-serialized in place (a removal and an addition with fresh ids): an `<iframe>` whose
 //!   document loaded, a `<link rel=stylesheet>` whose sheet loaded, a host that got a
-//!   shadow root through `attachShadow`, an element that became blocked or unblocked.
+//!   shadow root through `attachShadow`, an element that became blocked or unblocked, and
+//!   a `<style>` or `<link>` whose rules changed through CSSOM (`insertRule`/`deleteRule`,
+//!   as CSS-in-JS libraries do) — then with its rules in `ElementState::css`, which the
+//!   replayer prefers to the element's text. The model has no event for one rule, so a
+//!   sheet edited many times is sent whole each time (once per batch at most).
+//! - Not followed: closed shadow roots, `adoptedStyleSheets` and constructed sheets, the
+//!   rules of cross-origin sheets, scroll inside shadow roots, and input events inside
+//!   iframes (their DOM is recorded, their listeners are not installed).
 //!
 //! The traversal and the collation of records run in JavaScript (`walk.js`), one call per
 //! snapshot or batch: through web-sys each node would cost several calls across the wasm
@@ -58,12 +65,16 @@ extern "C" {
     fn snapshot(this: &Walker, root: &Node, next: u32) -> Result<Option<String>, JsValue>;
 
     #[wasm_bindgen(method, catch)]
-    fn mutations(
-        this: &Walker,
-        records: &Array,
-        refresh: &Array,
-        next: u32,
-    ) -> Result<Option<String>, JsValue>;
+    fn mutations(this: &Walker, records: &Array, next: u32) -> Result<Option<String>, JsValue>;
+
+    #[wasm_bindgen(method, catch)]
+    fn refresh(this: &Walker, node: &JsValue) -> Result<bool, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = sheetChanged)]
+    fn sheet_changed(this: &Walker, sheet: &JsValue) -> Result<bool, JsValue>;
+
+    #[wasm_bindgen(method, getter = hasPending)]
+    fn has_pending(this: &Walker) -> bool;
 
     #[wasm_bindgen(method, getter = nextId)]
     fn next_id(this: &Walker) -> f64;
@@ -79,7 +90,7 @@ extern "C" {
 pub struct Capture {
     shared: Rc<Shared>,
     _load: Listener,
-    _attach_shadow: Option<MethodHook>,
+    _hooks: Vec<MethodHook>,
 }
 
 impl std::fmt::Debug for Capture {
@@ -94,8 +105,6 @@ struct Shared {
     privacy: Privacy,
     observer: MutationObserver,
     walker: Walker,
-    /// Nodes to re-serialize in place with the next batch.
-    refresh: Array,
     /// A batch or snapshot is being computed (nothing may start another meanwhile).
     busy: Cell<bool>,
     /// A microtask will process `refresh`.
@@ -148,7 +157,6 @@ impl Capture {
                 privacy,
                 observer,
                 walker,
-                refresh: Array::new(),
                 busy: Cell::new(false),
                 scheduled: Cell::new(false),
                 _on_records: on_records,
@@ -182,23 +190,64 @@ impl Capture {
                 },
             )
         };
-        let attach_shadow = element_prototype(&window).and_then(|proto| {
+        let mut hooks = Vec::new();
+        // A shadow root attached after the snapshot: its host is serialized again.
+        if let Some(proto) = prototype(&window, "Element") {
             let weak = Rc::downgrade(&shared);
-            MethodHook::install(
+            hooks.extend(MethodHook::install(
                 &proto,
                 "attachShadow",
                 None,
-                Some(Box::new(move |host: JsValue, _, _, threw: bool| {
-                    if let (false, Some(shared)) = (threw, weak.upgrade()) {
-                        shared.refresh_later(&host);
+                Some(Box::new(
+                    move |host: JsValue, _, root: JsValue, threw: bool| {
+                        // A closed root is not recorded: nothing changes.
+                        let open = js_sys::Reflect::get(&host, &"shadowRoot".into())
+                            .is_ok_and(|r| r.is_object() && js_sys::Object::is(&r, &root));
+                        if let (false, true, Some(shared)) = (threw, open, weak.upgrade()) {
+                            shared.refresh_later(&host);
+                        }
+                    },
+                )),
+            ));
+        }
+        // Rules inserted or deleted through CSSOM (CSS-in-JS libraries fill empty <style>
+        // elements this way): the owner element is serialized again with its rules.
+        for (class, method) in [
+            ("CSSStyleSheet", "insertRule"),
+            ("CSSStyleSheet", "deleteRule"),
+            ("CSSStyleSheet", "addRule"),
+            ("CSSStyleSheet", "removeRule"),
+            ("CSSGroupingRule", "insertRule"),
+            ("CSSGroupingRule", "deleteRule"),
+        ] {
+            let Some(proto) = prototype(&window, class) else {
+                continue;
+            };
+            let weak = Rc::downgrade(&shared);
+            let grouping = class == "CSSGroupingRule";
+            hooks.extend(MethodHook::install(
+                &proto,
+                method,
+                None,
+                Some(Box::new(move |this: JsValue, _, _, threw: bool| {
+                    let Some(shared) = weak.upgrade().filter(|_| !threw) else {
+                        return;
+                    };
+                    let sheet = if grouping {
+                        js_sys::Reflect::get(&this, &"parentStyleSheet".into()).unwrap_or_default()
+                    } else {
+                        this
+                    };
+                    if shared.walker.sheet_changed(&sheet).unwrap_or(false) {
+                        shared.schedule();
                     }
                 })),
-            )
-        });
+            ));
+        }
         Ok(Capture {
             shared,
             _load: load,
-            _attach_shadow: attach_shadow,
+            _hooks: hooks,
         })
     }
 
@@ -217,9 +266,10 @@ impl Drop for Capture {
     }
 }
 
-fn element_prototype(window: &web_sys::Window) -> Option<Object> {
-    let element = js_sys::Reflect::get(window, &"Element".into()).ok()?;
-    js_sys::Reflect::get(&element, &"prototype".into())
+/// `window[class].prototype`.
+fn prototype(window: &web_sys::Window, class: &str) -> Option<Object> {
+    let constructor = js_sys::Reflect::get(window, &class.into()).ok()?;
+    js_sys::Reflect::get(&constructor, &"prototype".into())
         .ok()?
         .dyn_into()
         .ok()
@@ -234,8 +284,8 @@ impl Shared {
         if recording.is_stopped() || self.busy.replace(true) {
             return;
         }
+        // Pending records and refreshes are superseded (the walker drops its refreshes).
         let _ = self.observer.take_records();
-        self.refresh.set_length(0);
         let first_id = recording.ids.peek_next();
         let result = self.walker.snapshot(&self.document, first_id);
         recording.ids.set_next(self.walker.next_id() as u32);
@@ -275,16 +325,13 @@ impl Shared {
         if recording.is_stopped() {
             return;
         }
-        if records.length() == 0 && self.refresh.length() == 0 {
+        if records.length() == 0 && !self.walker.has_pending() {
             return;
         }
         if self.busy.replace(true) {
             return;
         }
-        let result = self
-            .walker
-            .mutations(records, &self.refresh, recording.ids.peek_next());
-        self.refresh.set_length(0);
+        let result = self.walker.mutations(records, recording.ids.peek_next());
         recording.ids.set_next(self.walker.next_id() as u32);
         let batch = match result {
             Ok(Some(text)) => {
@@ -324,14 +371,19 @@ impl Shared {
             _ => false,
         };
         if reload {
-            self.refresh.push(target);
+            let _ = self.walker.refresh(target);
             self.drain();
         }
     }
 
     /// Re-serializes `node` with the next batch, at the latest in a microtask.
     fn refresh_later(&self, node: &JsValue) {
-        self.refresh.push(node);
+        let _ = self.walker.refresh(node);
+        self.schedule();
+    }
+
+    /// Processes pending refreshes in a microtask (a batch may come sooner).
+    fn schedule(&self) {
         if !self.scheduled.replace(true) {
             let _ = Promise::resolve(&JsValue::UNDEFINED).then(&self.on_tick);
         }

@@ -45,6 +45,11 @@ const S_SHEET = 4;
 const S_BLOCKED = 8;
 const S_SCROLL = 16;
 
+// Elements whose scroll offsets the snapshot does not read: not rendered, or inline
+// phrasing elements that are almost never scroll containers (they would need a block
+// display, a size and an overflow).
+const NEVER_SCROLLED = new Set(['a', 'abbr', 'b', 'br', 'code', 'em', 'i', 'img', 'label', 'option', 's', 'small', 'strong', 'sub', 'sup', 'u', 'wbr', 'script', 'style', 'title', 'meta', 'link', 'head']);
+
 const OBSERVE = { childList: true, attributes: true, characterData: true, subtree: true };
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -109,6 +114,34 @@ export class Walker {
     this.blocked = new Set();
     this.masked = new Set();
     this.scroll = false;
+    // Nodes to serialize again, in place, with the next batch.
+    this.pending = new Set();
+    // <style> and <link> elements whose rules changed through CSSOM: their text (if any)
+    // no longer tells their rules, which are recorded instead.
+    this.cssom = new WeakSet();
+  }
+
+  /**
+   * Schedules `node` to be serialized again in place with the next batch (an iframe that
+   * loaded, a host that got a shadow root). Returns whether nothing was pending before.
+   */
+  refresh(node) {
+    const first = this.pending.size === 0;
+    this.pending.add(node);
+    return first;
+  }
+
+  /** `sheet`'s rules changed through CSSOM: schedules its owner element's refresh. */
+  sheetChanged(sheet) {
+    const owner = sheet && sheet.ownerNode;
+    if (!owner || this.ids.get(owner) === undefined) return false;
+    this.cssom.add(owner);
+    return this.refresh(owner);
+  }
+
+  /** Whether nodes wait for `refresh`. */
+  get hasPending() {
+    return this.pending.size !== 0;
   }
 
   /** The next free id, after a call. */
@@ -134,6 +167,7 @@ export class Walker {
 
   /** Serializes the tree under `root` (a document) with ids from `next`; null on failure. */
   snapshot(root, next) {
+    this.pending.clear();
     try {
       this.begin(next);
       this.scroll = true;
@@ -257,7 +291,8 @@ export class Walker {
           break;
         case 'style':
           childInherited = 0;
-          if (cur === null) special = S_SHEET; // an empty <style> may hold rules inserted through CSSOM
+          // An empty <style> may hold rules inserted through CSSOM (CSS-in-JS libraries).
+          if (cur === null || this.cssom.has(el)) special = S_SHEET;
           break;
         case 'input':
           flags |= INPUT;
@@ -292,9 +327,13 @@ export class Walker {
         if (shadow) first = shadow;
       }
       // Reading scroll offsets is the costliest part of a snapshot (a layout check per
-      // element), so only elements with content (or a textarea) are asked.
-      const mayScroll = cur !== null || first !== null || tag === 'textarea';
-      if (this.scroll && mayScroll && (el.scrollTop !== 0 || el.scrollLeft !== 0)) special |= S_SCROLL;
+      // element, about as much as the rest of the traversal), so only HTML elements that
+      // have content (or are a textarea) and are not inline phrasing elements are asked.
+      if (this.scroll && ns === HTML_NS && !NEVER_SCROLLED.has(tag)) {
+        if ((cur !== null || first !== null || tag === 'textarea') && (el.scrollTop !== 0 || el.scrollLeft !== 0)) {
+          special |= S_SCROLL;
+        }
+      }
     }
     out.push(
       special !== 0 ? 'E' : 'e',
@@ -316,11 +355,12 @@ export class Walker {
   }
 
   /**
-   * Collates one batch of MutationRecords, plus `refresh` (nodes to re-serialize in place:
-   * an iframe that loaded, a host that got a shadow root), into the tokens of one
-   * MutationBatch computed from the final state of the DOM. Null on failure.
+   * Collates one batch of MutationRecords, plus the pending refreshes, into the tokens of
+   * one MutationBatch computed from the final state of the DOM. Null on failure.
    */
-  mutations(records, refresh, next) {
+  mutations(records, next) {
+    const refresh = [...this.pending];
+    this.pending.clear();
     try {
       this.begin(next);
       return this.collate(records, refresh);
