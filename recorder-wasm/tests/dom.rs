@@ -660,3 +660,122 @@ fn stop_disconnects_the_observer() {
         .all(|e| !matches!(&e.data, EventData::Mutation(_))));
     assert!(debug_text(&events).contains("after stop"));
 }
+
+#[wasm_bindgen_test]
+fn selector_options_block_mask_and_unmask() {
+    fixture(
+        r#"<div class="ad" id="ad">buy now</div><p class="pii" id="pii">Jane Roe</p>
+<input id="mail" type="email"><input id="ok" class="ok"><input id="hide" class="ok hide">"#,
+    );
+    js(r#"
+        document.getElementById('mail').value = 'jane@example.com';
+        document.getElementById('ok').value = 'visible';
+        document.getElementById('hide').value = 'hidden';
+    "#);
+    let session = Session::start(
+        "{ blockSelector: '.ad', maskTextSelector: '.pii', unmaskSelector: '.ok',
+           maskInputSelector: '.hide', unmaskInputTypes: ['email'] }",
+    );
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    let el = |id: &str| mirror.element(mirror.find("id", id).unwrap());
+    let value = |id: &str| el(id).state.as_ref().and_then(|s| s.value.clone());
+    assert!(el("ad").state.as_ref().unwrap().blocked.is_some());
+    assert_eq!(el("ad").children, 0);
+    let pii = &mirror.nodes[&mirror.find("id", "pii").unwrap()];
+    assert!(matches!(&mirror.nodes[&pii.children[0]].data, SnapNode::Text(t) if t == "**** ***"));
+    assert_eq!(value("mail").as_deref(), Some("jane@example.com"));
+    assert_eq!(value("ok").as_deref(), Some("visible"));
+    assert_eq!(
+        value("hide").as_deref(),
+        Some("******"),
+        "mask wins over unmask"
+    );
+    assert!(!debug_text(&events).contains("buy now"));
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_selector_option_is_a_clear_error() {
+    fixture("");
+    let options = js("return { onFrame() {}, blockSelector: '[[nope' }");
+    let error = recorder_wasm::Recorder::start(options)
+        .err()
+        .expect("start fails");
+    let message = format!("{:?}", JsValue::from(error));
+    assert!(message.contains("blockSelector"), "{message}");
+    // Nothing was left installed: a valid recording starts.
+    Session::start("").stop();
+}
+
+#[wasm_bindgen_test]
+async fn cdata_sections_of_an_xml_frame_are_recorded() {
+    fixture("");
+    wait(js(r#"
+        const xml = '<html xmlns="http://www.w3.org/1999/xhtml"><body><p id="x"><![CDATA[a < b]]></p></body></html>';
+        const f = document.createElement('iframe');
+        f.id = 'xml-frame';
+        f.src = URL.createObjectURL(new Blob([xml], { type: 'application/xhtml+xml' }));
+        document.getElementById('fixture').append(f);
+        return new Promise((r) => f.onload = r);
+    "#))
+    .await;
+    let session = Session::start("");
+    let events = session.stop();
+    assert!(
+        snapshots(&events)[0]
+            .nodes
+            .iter()
+            .any(|n| matches!(n, SnapNode::CData(t) if t == "a < b")),
+        "the CDATA section is in the snapshot"
+    );
+}
+
+#[wasm_bindgen_test]
+fn dom_changes_come_before_application_events() {
+    fixture(r#"<div id="list"></div>"#);
+    let session = Session::start("");
+    js("document.getElementById('list').append(document.createElement('hr'));");
+    support::with_recorder(|r| r.add_event("after-change", JsValue::UNDEFINED).unwrap());
+    let events = session.stop();
+    let mutation = events
+        .iter()
+        .position(|e| matches!(e.data, EventData::Mutation(_)))
+        .expect("the mutation");
+    let custom = events
+        .iter()
+        .position(|e| matches!(e.data, EventData::Custom(_)))
+        .expect("the custom event");
+    assert!(
+        mutation < custom,
+        "barrier: the DOM change is emitted first"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_checkpoint_snapshot_restarts_ids_and_later_batches_apply_to_it() {
+    use recorder_wasm::capture::dom::Capture;
+    use recorder_wasm::emit::Recording;
+    use recorder_wasm::options::Options;
+    use std::rc::Rc;
+
+    fixture(r#"<ul id="cp"><li>a</li></ul>"#);
+    let options = Options::from_js(js("return { onFrame() {} }")).unwrap();
+    let recording = Rc::new(Recording::new(options));
+    let capture = Capture::install(&recording).unwrap();
+    js("document.getElementById('cp').append(document.createElement('li'));");
+    capture.snapshot();
+    js("const cp = document.getElementById('cp'); cp.firstElementChild.remove(); cp.prepend('text');");
+    recording.settle_dom();
+    let events = recording.take_events();
+    drop(capture);
+    assert_eq!(snapshots(&events).len(), 2);
+    let second = snapshots(&events)[1].first_id;
+    assert!(second > snapshots(&events)[0].first_id + 10, "fresh ids");
+    let mirror = Mirror::from_events(&events);
+    let id = mirror.find("id", "fixture").unwrap();
+    assert!(id >= second);
+    assert_eq!(
+        normalized(&mirror.to_dom(id)),
+        normalized(&support::document().get_element_by_id("fixture").unwrap())
+    );
+}

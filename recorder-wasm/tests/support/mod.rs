@@ -47,6 +47,11 @@ thread_local! {
     static RUNNING: std::cell::RefCell<Option<Recorder>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Runs `f` with the running test recording.
+pub fn with_recorder<R>(f: impl FnOnce(&Recorder) -> R) -> R {
+    RUNNING.with(|r| f(r.borrow().as_ref().expect("a running recording")))
+}
+
 /// A recording whose frames are collected in memory.
 pub struct Session {
     frames: Array,
