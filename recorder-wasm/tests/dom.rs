@@ -779,3 +779,19 @@ fn a_checkpoint_snapshot_restarts_ids_and_later_batches_apply_to_it() {
         normalized(&support::document().get_element_by_id("fixture").unwrap())
     );
 }
+
+#[wasm_bindgen_test]
+fn a_node_that_throws_when_read_is_left_out() {
+    fixture(r#"<p id="before">before</p><div id="odd"><b>inside</b></div><p id="after">after</p>"#);
+    js("Object.defineProperty(document.getElementById('odd'), 'attributes', { get() { throw new Error('hostile'); } });");
+    let session = Session::start("");
+    js("document.getElementById('after').textContent = 'still recorded';");
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    assert!(mirror.find("id", "odd").is_none());
+    assert!(mirror.find("id", "before").is_some());
+    let after = &mirror.nodes[&mirror.find("id", "after").unwrap()];
+    assert!(
+        matches!(&mirror.nodes[&after.children[0]].data, SnapNode::Text(t) if t == "still recorded")
+    );
+}

@@ -372,8 +372,8 @@ impl State {
             let sample = u64::from(recording.options.mousemove_sample_ms);
             let x = number(event, "clientX").unwrap_or(0.0) as i32;
             let y = number(event, "clientY").unwrap_or(0.0) as i32;
-            if !moves.points.is_empty() && now < moves.last + sample {
-                let offset = u32::try_from(now - moves.start).unwrap_or(u32::MAX);
+            if !moves.points.is_empty() && now < moves.last.saturating_add(sample) {
+                let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
                 moves.skipped = Some(MovePoint { offset, x, y });
                 return;
             }
@@ -388,7 +388,7 @@ impl State {
             }
             moves.last = now;
             moves.skipped = None;
-            let offset = u32::try_from(now - moves.start).unwrap_or(u32::MAX);
+            let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
             moves.points.push(MovePoint { offset, x, y });
             moves.points.len() >= MOVE_BATCH_POINTS
         };
@@ -570,7 +570,9 @@ impl State {
             let Ok(mut last) = throttle.last.try_borrow_mut() else {
                 return;
             };
-            let due = last.get(&key).map_or(0, |t| t + throttle.interval);
+            let due = last
+                .get(&key)
+                .map_or(0, |t| t.saturating_add(throttle.interval));
             if now >= due {
                 last.insert(key, now);
                 None

@@ -221,12 +221,26 @@ export class Walker {
         }
         frame.cur = child.nextSibling;
       }
-      const sub = this.visit(child, frame.inherited);
+      const sub = this.guardedVisit(child, frame.inherited);
       if (sub === undefined) continue;
       frame.n++;
       if (sub !== null) stack.push(sub);
     }
     return true;
+  }
+
+  // A node whose serialization throws (a page that redefined a DOM property on it) is
+  // left out rather than failing the whole snapshot.
+  guardedVisit(node, inherited) {
+    const tokens = this.out.length;
+    const specials = this.specials.length;
+    try {
+      return this.visit(node, inherited);
+    } catch (_) {
+      this.out.length = tokens;
+      this.specials.length = specials;
+      return undefined;
+    }
   }
 
   // Emits one node. Returns undefined when the node is not recorded, null for a node
