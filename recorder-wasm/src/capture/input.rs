@@ -29,7 +29,6 @@ use recorder_core::event::{
     PointerMove, Scroll, Selection, SelectionRange, Size, Viewport,
 };
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
@@ -89,7 +88,7 @@ struct State {
     selection: Throttle,
     /// Last value emitted per control: `input` and `change` (or a set to the same value)
     /// must not repeat it.
-    values: RefCell<HashMap<NodeId, InputValue>>,
+    values: RefCell<ById<InputValue>>,
     url: RefCell<String>,
     ranges: RefCell<Vec<SelectionRange>>,
 }
@@ -104,11 +103,41 @@ struct Moves {
     timer: Option<Timeout>,
 }
 
+/// A small map by node id: the controls typed into, the elements scrolled. A vector is
+/// smaller in code and as fast as a hash map at these sizes; past `BY_ID_CAPACITY` entries
+/// the oldest is forgotten (at worst, an unchanged value is recorded again).
+struct ById<T>(Vec<(NodeId, T)>);
+
+const BY_ID_CAPACITY: usize = 512;
+
+impl<T> Default for ById<T> {
+    fn default() -> Self {
+        ById(Vec::new())
+    }
+}
+
+impl<T> ById<T> {
+    fn get(&self, id: NodeId) -> Option<&T> {
+        self.0.iter().find(|(k, _)| *k == id).map(|(_, v)| v)
+    }
+
+    fn insert(&mut self, id: NodeId, value: T) {
+        if let Some(slot) = self.0.iter_mut().find(|(k, _)| *k == id) {
+            slot.1 = value;
+            return;
+        }
+        if self.0.len() >= BY_ID_CAPACITY {
+            self.0.remove(0);
+        }
+        self.0.push((id, value));
+    }
+}
+
 /// Leading- and trailing-edge throttle per key (a node id; 0 for the viewport and the
 /// selection).
 struct Throttle {
     interval: u64,
-    last: RefCell<HashMap<NodeId, u64>>,
+    last: RefCell<ById<u64>>,
     pending: RefCell<Vec<(NodeId, JsValue)>>,
     timer: RefCell<Option<Timeout>>,
 }
@@ -509,7 +538,7 @@ impl State {
             let Ok(mut values) = self.values.try_borrow_mut() else {
                 return;
             };
-            if values.get(&id) == Some(&value) {
+            if values.get(id) == Some(&value) {
                 return;
             }
             values.insert(id, value.clone());
@@ -571,7 +600,7 @@ impl State {
                 return;
             };
             let due = last
-                .get(&key)
+                .get(key)
                 .map_or(0, |t| t.saturating_add(throttle.interval));
             if now >= due {
                 last.insert(key, now);

@@ -255,8 +255,11 @@ pub fn redact_url(url: &str) -> String {
 }
 
 fn is_secret_param(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_PARAMS.iter().any(|s| name.contains(s))
+    let name = name.as_bytes();
+    SECRET_PARAMS.iter().any(|s| {
+        name.windows(s.len())
+            .any(|w| w.eq_ignore_ascii_case(s.as_bytes()))
+    })
 }
 
 #[cfg(test)]

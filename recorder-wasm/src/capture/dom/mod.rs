@@ -365,9 +365,10 @@ impl Shared {
         let element: &web_sys::Element = target.unchecked_ref();
         let reload = match element.local_name().as_str() {
             "iframe" => true,
-            "link" => element
-                .get_attribute("rel")
-                .is_some_and(|rel| rel.to_ascii_lowercase().contains("stylesheet")),
+            "link" => element.get_attribute("rel").is_some_and(|rel| {
+                rel.split_ascii_whitespace()
+                    .any(|t| t.eq_ignore_ascii_case("stylesheet"))
+            }),
             _ => false,
         };
         if reload {
