@@ -524,7 +524,7 @@ fn ten_thousand_inserts_in_one_task() {
 #[wasm_bindgen_test]
 fn privacy_rules_apply_to_mutations() {
     fixture(
-        r#"<div id="m" data-tapedeck-mask><span id="ms">old</span></div><input id="pw" type="password"><input id="plain"><div id="soon">visible stuff</div>"#,
+        r#"<div id="m" data-tapedeck-mask><span id="ms">old</span></div><input id="pw" type="password"><input id="plain"><input id="box" type="checkbox"><div id="soon">visible stuff</div>"#,
     );
     let session = Session::start("");
     js(r#"
@@ -533,6 +533,7 @@ fn privacy_rules_apply_to_mutations() {
         $('ms').firstChild.data = 'changed secret';
         $('pw').setAttribute('value', 'hunter2-attr');
         $('plain').setAttribute('value', 'abc');
+        $('box').setAttribute('value', 'yes');
         const i = document.createElement('input');
         i.setAttribute('value', 'fresh value');
         $('fixture').append(i);
@@ -554,6 +555,13 @@ fn privacy_rules_apply_to_mutations() {
             .unwrap()
             .value,
         "***"
+    );
+    let checkbox = mirror.element(mirror.find("id", "box").unwrap());
+    let value = checkbox.attrs.iter().find(|a| a.name == "value");
+    assert_eq!(
+        value.map(|a| a.value.as_str()),
+        Some("yes"),
+        "not typed: not masked"
     );
     let soon = mirror.element(mirror.find("id", "soon").unwrap());
     assert_eq!(soon.children, 0);

@@ -15,7 +15,7 @@
 //! so 10 000 insertions in one task cost linear time.
 
 use super::snapshot::{Malformed, Reader};
-use crate::capture::privacy::{self, InputPolicy};
+use crate::capture::privacy::{self, Control, InputPolicy};
 use crate::ids::flags;
 use recorder_core::event::{AddedTree, AttrChange, MutationBatch, TextChange};
 use wasm_bindgen::JsCast;
@@ -73,13 +73,17 @@ pub(super) fn read(reader: &mut Reader<'_>) -> Result<MutationBatch, Malformed> 
             let (element, _) = reader.special()?;
             let input_type = element.unchecked_ref::<HtmlInputElement>().type_();
             let ctx = reader.ctx();
-            match ctx
-                .privacy
-                .input_policy(ctx.ids, &element, "input", &input_type)
-            {
-                InputPolicy::Never => continue,
-                InputPolicy::Mask => value.map(|v| privacy::mask_value(&v)),
-                InputPolicy::Record => value,
+            if Control::of("input", &input_type) != Some(Control::Text) {
+                value // a checkbox's or a button's value is part of the page, not typed
+            } else {
+                match ctx
+                    .privacy
+                    .input_policy(ctx.ids, &element, "input", &input_type)
+                {
+                    InputPolicy::Never => continue,
+                    InputPolicy::Mask => value.map(|v| privacy::mask_value(&v)),
+                    InputPolicy::Record => value,
+                }
             }
         } else {
             value
