@@ -31,8 +31,15 @@
 //!   iframes (their DOM is recorded, their listeners are not installed).
 //!
 //! The traversal and the collation of records run in JavaScript (`walk.js`), one call per
-//! snapshot or batch: through web-sys each node would cost several calls across the wasm
-//! boundary, each with a string conversion.
+//! snapshot or batch, returning one string that Rust reads: through web-sys each node
+//! would cost several calls across the wasm boundary, each with a string conversion.
+//! Measured in headless Chromium on a 22 500-node page (2 500 cards of a heading, a
+//! paragraph with a link, and an input; best of 8 runs on a loaded 2-core machine):
+//! merely reading every node's type, names, attributes and text through web-sys, building
+//! nothing, took 33 ms; the JS traversal producing the whole output (scroll offsets left
+//! out) took 17 ms, and reading it into `SnapNode`s (with the privacy rules for the 2 500
+//! inputs) 8 ms. Reading scroll offsets costs about as much as the rest of the traversal,
+//! so it is limited to elements that can plausibly scroll.
 
 mod mutation;
 mod snapshot;

@@ -2,7 +2,7 @@
 // records, in JavaScript. Done from Rust through web-sys, every nodeType, localName,
 // attribute and text would be a separate call across the wasm boundary with its own string
 // conversion; here the traversal runs in the engine and hands Rust one string per snapshot
-// or batch (`mod.rs` documents the measured difference).
+// or batch (`mod.rs` has the measured difference).
 //
 // This file makes no privacy decision and builds no event: it walks, assigns ids, and marks
 // the elements whose recording depends on a rule (form controls, blocked elements,
@@ -24,8 +24,9 @@
 // attrCount ('A'|'B' id flags name ('+' value | '-'))*, textCount ('t'|'x' id data)*;
 // an attribute change 'B' has its element in `specials` (an <input>'s `value`).
 //
-// Every entry point catches everything and returns null: a failure here must never reach
-// the page.
+// A failure here must never reach the page: `snapshot` and `mutations` catch everything and
+// return null (the Rust side then starts over with a full snapshot), a node that cannot be
+// read is left out, and the Rust bindings of every entry point are declared `catch`.
 
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -48,7 +49,10 @@ const S_SCROLL = 16;
 // Elements whose scroll offsets the snapshot does not read: not rendered, or inline
 // phrasing elements that are almost never scroll containers (they would need a block
 // display, a size and an overflow).
-const NEVER_SCROLLED = new Set(['a', 'abbr', 'b', 'br', 'code', 'em', 'i', 'img', 'label', 'option', 's', 'small', 'strong', 'sub', 'sup', 'u', 'wbr', 'script', 'style', 'title', 'meta', 'link', 'head']);
+const NEVER_SCROLLED = new Set([
+  'a', 'abbr', 'b', 'br', 'code', 'em', 'i', 'img', 'label', 'option', 's', 'small', 'strong',
+  'sub', 'sup', 'u', 'wbr', 'script', 'style', 'title', 'meta', 'link', 'head',
+]);
 
 const OBSERVE = { childList: true, attributes: true, characterData: true, subtree: true };
 const XLINK_NS = 'http://www.w3.org/1999/xlink';
@@ -203,7 +207,7 @@ export class Walker {
   walk(root, inherited) {
     this.prepare(root);
     const out = this.out;
-    const top = this.visit(root, inherited);
+    const top = this.guardedVisit(root, inherited);
     if (top === undefined) return false;
     if (top === null) return true;
     const stack = [top];
@@ -414,10 +418,15 @@ export class Walker {
           added.add(node);
         }
       } else if (type === 'attributes') {
-        let names = attrs.get(record.target);
-        if (names === undefined) attrs.set(record.target, (names = new Set()));
+        // Names changed per element: a string for one (the usual case), an array for more.
         const ns = record.attributeNamespace;
-        names.add(ns ? ns + '\0' + record.attributeName : record.attributeName);
+        const key = ns ? ns + '\0' + record.attributeName : record.attributeName;
+        const target = record.target;
+        const names = attrs.get(target);
+        if (names === undefined) attrs.set(target, key);
+        else if (typeof names === 'string') {
+          if (names !== key) attrs.set(target, [names, key]);
+        } else if (!names.includes(key)) names.push(key);
       } else {
         texts.add(record.target);
       }
@@ -552,29 +561,17 @@ export class Walker {
     out.push(0);
     const attrCount = out.length - 1;
     n = 0;
-    for (const [el, names] of attrs) {
+    for (const [el, changed] of attrs) {
       if (!alive(el)) continue;
       const value = ids.get(el);
       const id = Math.floor(value / SCALE);
       const flags = value % SCALE;
-      for (const key of names) {
-        let name = key;
-        let attr;
-        const split = key.indexOf('\0');
-        if (split !== -1) {
-          const ns = key.slice(0, split);
-          const local = key.slice(split + 1);
-          attr = el.getAttributeNodeNS(ns, local);
-          name = attr ? attr.name : prefixed(ns, local);
-        } else {
-          attr = el.getAttributeNode(name);
-        }
-        const isInputValue = (flags & INPUT) !== 0 && name === 'value';
-        out.push(isInputValue ? 'B' : 'A', id, flags, esc(name));
-        if (attr) out.push('+' + esc(attr.value));
-        else out.push('-');
-        if (isInputValue) this.specials.push(el, S_CONTROL);
+      if (typeof changed === 'string') {
+        this.attributeChange(el, id, flags, changed);
         n++;
+      } else {
+        for (let i = 0; i < changed.length; i++) this.attributeChange(el, id, flags, changed[i]);
+        n += changed.length;
       }
     }
     out[attrCount] = n;
@@ -592,7 +589,26 @@ export class Walker {
     out[textCount] = n;
     return this.finish();
   }
+
+  // Emits one attribute change: the attribute's final value, or its removal.
+  attributeChange(el, id, flags, key) {
+    let name = key;
+    let attr;
+    const split = key.indexOf('\0');
+    if (split !== -1) {
+      const ns = key.slice(0, split);
+      const local = key.slice(split + 1);
+      attr = el.getAttributeNodeNS(ns, local);
+      name = attr ? attr.name : prefixed(ns, local);
+    } else {
+      attr = el.getAttributeNode(name);
+    }
+    const isInputValue = (flags & INPUT) !== 0 && name === 'value';
+    this.out.push(isInputValue ? 'B' : 'A', id, flags, esc(name), attr ? '+' + esc(attr.value) : '-');
+    if (isInputValue) this.specials.push(el, S_CONTROL);
+  }
 }
+
 
 function prefixed(ns, local) {
   if (ns === XLINK_NS) return 'xlink:' + local;
