@@ -390,3 +390,37 @@ fn hostile_events_never_reach_the_page_as_errors() {
     assert_eq!(page_errors(), 0.0);
     assert!(!events.is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn document_scroll_is_in_the_snapshot_and_in_scroll_events() {
+    fixture(r#"<div style="height: 5000px">tall</div>"#);
+    js("window.scrollTo(0, 120);");
+    sleep(50).await;
+    let session = Session::start("{ scrollSampleMs: 0 }");
+    js("window.scrollTo(0, 300);");
+    sleep(100).await;
+    let events = session.stop();
+    js("window.scrollTo(0, 0);");
+    let mirror = Mirror::from_events(&events);
+    let html = mirror
+        .nodes
+        .iter()
+        .find(|(_, n)| matches!(&n.data, recorder_core::event::SnapNode::Element(e) if e.tag == "html"))
+        .map(|(id, _)| *id)
+        .unwrap();
+    let state = mirror.element(html).state.as_ref().map(|s| s.scroll);
+    assert_eq!(
+        state,
+        Some(Some((0, 120))),
+        "the document's offset is on <html>"
+    );
+    let document = support::snapshots(&events)[0].first_id;
+    let scrolls: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Scroll(s) => Some((s.target, s.y)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(scrolls.last(), Some(&(document, 300)), "{scrolls:?}");
+}
