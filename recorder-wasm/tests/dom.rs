@@ -803,3 +803,22 @@ fn a_node_that_throws_when_read_is_left_out() {
         matches!(&mirror.nodes[&after.children[0]].data, SnapNode::Text(t) if t == "still recorded")
     );
 }
+
+#[wasm_bindgen_test]
+async fn stopping_with_a_refresh_pending_leaves_no_error_behind() {
+    fixture(r#"<div id="late-host"></div><style id="late-style"></style>"#);
+    js("window.__rejections = 0; window.addEventListener('unhandledrejection', () => window.__rejections++);
+        window.__errors = 0; window.addEventListener('error', () => window.__errors++);");
+    let session = Session::start("");
+    js(
+        "document.getElementById('late-host').attachShadow({ mode: 'open' });
+        document.getElementById('late-style').sheet.insertRule('.z { color: red }');
+        document.getElementById('late-host').append('a pending record');",
+    );
+    session.stop(); // the refresh microtask and the observer's delivery are still queued
+    sleep(10).await;
+    assert_eq!(
+        js("return window.__rejections + window.__errors").as_f64(),
+        Some(0.0)
+    );
+}

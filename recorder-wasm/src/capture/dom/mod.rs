@@ -47,7 +47,7 @@ mod snapshot;
 use crate::capture::privacy::Privacy;
 use crate::emit::Recording;
 use crate::hooks::{Listener, ListenerOptions, MethodHook};
-use js_sys::{Array, Object, Promise, WeakMap};
+use js_sys::{Array, Object, WeakMap};
 use recorder_core::event::Snapshot;
 use snapshot::{Context, Reader};
 use std::cell::Cell;
@@ -117,7 +117,7 @@ struct Shared {
     /// A microtask will process `refresh`.
     scheduled: Cell<bool>,
     _on_records: Closure<dyn FnMut(Array, JsValue)>,
-    on_tick: Closure<dyn FnMut(JsValue)>,
+    me: Weak<Shared>,
 }
 
 impl Capture {
@@ -133,15 +133,6 @@ impl Capture {
                 Closure::<dyn FnMut(Array, JsValue)>::new(move |records: Array, _| {
                     if let Some(shared) = weak.upgrade() {
                         shared.process(&records);
-                    }
-                })
-            };
-            let on_tick = {
-                let weak = weak.clone();
-                Closure::<dyn FnMut(JsValue)>::new(move |_| {
-                    if let Some(shared) = weak.upgrade() {
-                        shared.scheduled.set(false);
-                        shared.drain();
                     }
                 })
             };
@@ -167,7 +158,7 @@ impl Capture {
                 busy: Cell::new(false),
                 scheduled: Cell::new(false),
                 _on_records: on_records,
-                on_tick,
+                me: weak.clone(),
             }
         });
         if let Some(error) = failure {
@@ -390,10 +381,29 @@ impl Shared {
         self.schedule();
     }
 
-    /// Processes pending refreshes in a microtask (a batch may come sooner).
+    /// Processes pending refreshes in a microtask (a batch may come sooner). The callback
+    /// owns itself and holds only a weak reference: it may run after `stop()`.
     fn schedule(&self) {
         if !self.scheduled.replace(true) {
-            let _ = Promise::resolve(&JsValue::UNDEFINED).then(&self.on_tick);
+            let weak = self.me.clone();
+            let tick = Closure::once_into_js(move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.scheduled.set(false);
+                    shared.drain();
+                }
+            });
+            let queue = js_sys::Reflect::get(&js_sys::global(), &"queueMicrotask".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            match queue {
+                Some(queue) => {
+                    let _ = queue.call1(&JsValue::UNDEFINED, &tick);
+                }
+                None => {
+                    self.scheduled.set(false);
+                    self.drain();
+                }
+            }
         }
     }
 }
