@@ -524,7 +524,7 @@ fn ten_thousand_inserts_in_one_task() {
 #[wasm_bindgen_test]
 fn privacy_rules_apply_to_mutations() {
     fixture(
-        r#"<div id="m" data-tapedeck-mask><span id="ms">old</span></div><input id="pw" type="password"><input id="plain"><input id="box" type="checkbox"><div id="soon">visible stuff</div>"#,
+        r#"<div id="m" data-tapedeck-mask><span id="ms">old</span></div><input id="pw" type="password"><input id="plain"><input id="box" type="checkbox"><div id="soon">visible stuff</div><p id="later">public <b>bold</b></p>"#,
     );
     let session = Session::start("");
     js(r#"
@@ -539,6 +539,8 @@ fn privacy_rules_apply_to_mutations() {
         $('fixture').append(i);
         $('soon').setAttribute('data-tapedeck-block', '');
         $('soon').append(' more private');
+        $('later').setAttribute('data-tapedeck-mask', '');
+        $('later').append(' and private words');
     "#);
     let events = session.events();
     let text = debug_text(&events);
@@ -566,6 +568,17 @@ fn privacy_rules_apply_to_mutations() {
     let soon = mirror.element(mirror.find("id", "soon").unwrap());
     assert_eq!(soon.children, 0);
     assert!(soon.state.as_ref().unwrap().blocked.is_some());
+    let later = &mirror.nodes[&mirror.find("id", "later").unwrap()];
+    let texts: Vec<String> = later
+        .children
+        .iter()
+        .map(|c| mirror_text(&mirror, *c))
+        .collect();
+    assert_eq!(
+        texts,
+        ["****** ", "****", " *** ******* *****"],
+        "masked from now on"
+    );
     let m = &mirror.nodes[&mirror.find("id", "m").unwrap()];
     assert!(m
         .children

@@ -21,11 +21,12 @@
 //!   event from any other hook comes after the DOM changes made before it.
 //! - Re-serialized in place (a removal and an addition with fresh ids): an `<iframe>` whose
 //!   document loaded, a `<link rel=stylesheet>` whose sheet loaded, a host that got a
-//!   shadow root through `attachShadow`, an element that became blocked or unblocked, and
-//!   a `<style>` or `<link>` whose rules changed through CSSOM (`insertRule`/`deleteRule`,
-//!   as CSS-in-JS libraries do) — then with its rules in `ElementState::css`, which the
-//!   replayer prefers to the element's text. The model has no event for one rule, so a
-//!   sheet edited many times is sent whole each time (once per batch at most).
+//!   shadow root through `attachShadow`, an element that became blocked or masked (or
+//!   stopped being), and a `<style>` or `<link>` whose rules changed through CSSOM
+//!   (`insertRule`/`deleteRule`, as CSS-in-JS libraries do) — then with its rules in
+//!   `ElementState::css`, which the replayer prefers to the element's text. The model has
+//!   no event for one rule, so a sheet edited many times is sent whole each time (once per
+//!   batch at most).
 //! - Not followed: closed shadow roots, `adoptedStyleSheets` and constructed sheets, the
 //!   rules of cross-origin sheets, scroll inside shadow roots, and input events inside
 //!   iframes (their DOM is recorded, their listeners are not installed).

@@ -431,12 +431,19 @@ export class Walker {
         texts.add(record.target);
       }
     }
-    // An element that became blocked (or stopped being) is serialized again.
+    // An element that became blocked or masked (or stopped being) is serialized again.
     for (const el of attrs.keys()) {
       const value = ids.get(el);
       if (value === undefined || el.nodeType !== 1) continue;
-      const wasBlocked = ((value % SCALE) & BLOCKED) !== 0;
-      if (el.matches(this.blockSelector) !== wasBlocked) refresh.push(el);
+      const flags = value % SCALE;
+      if (el.matches(this.blockSelector) !== ((flags & BLOCKED) !== 0)) {
+        refresh.push(el);
+        continue;
+      }
+      const parent = mirrorParent(el);
+      const parentFlags = parent === null ? 0 : (ids.get(parent) || 0) % SCALE;
+      const masked = (parentFlags & MASKED) !== 0 || el.matches(this.maskSelector);
+      if (masked !== ((flags & MASKED) !== 0)) refresh.push(el);
     }
     for (let i = 0; i < refresh.length; i++) {
       const node = refresh[i];
