@@ -10,6 +10,7 @@ pub mod js;
 pub mod meta;
 pub mod network;
 pub mod performance;
+pub mod privacy;
 pub mod redaction;
 pub mod render;
 pub mod stack;
