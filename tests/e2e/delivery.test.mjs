@@ -1,11 +1,6 @@
 // Delivery end to end: the npm package in a real page, frames to onFrame and to an HTTP
 // endpoint served here (failing, recovering, refusing), the maxPendingBytes bound, unload
 // delivery, buffer mode and event order. Frames are decoded with the Rust decoder.
-//
-// Some checks need captures that are built in other branches (the DOM snapshot and
-// mutations, uncaught errors). A probe records a page once and finds out which event
-// kinds the recorder produces; the checks that need a missing kind are marked `todo`
-// (run and reported, not failing) until that capture is merged, and then count in full.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser } from './harness.mjs';
@@ -58,26 +53,10 @@ function ingest() {
 
 const sink = ingest();
 let server, browser;
-/** Event kinds the recorder produces on this branch (see the module comment). */
-let kinds = new Set();
-const needs = (kind, capture) => (kinds.has(kind) ? false : `needs the ${capture} capture (not merged here yet)`);
 
 before(async () => {
   server = await startServer({ '/ingest': (req, res, body) => sink.route(req, res, body) });
   browser = await launchBrowser();
-  // The probe: which kinds does a recording of DOM changes and an uncaught error hold?
-  const page = await open();
-  const frames = await page.evaluate(async () => {
-    const frames = [];
-    const rec = await tapedeck.record({ onFrame: (b) => frames.push(Array.from(b)) });
-    document.getElementById('list').append(document.createElement('li'));
-    setTimeout(() => { throw new Error('probe'); });
-    await new Promise((r) => setTimeout(r, 100));
-    await rec.stop();
-    return frames;
-  });
-  kinds = new Set(decodeFrames(frames).map((e) => e.kind));
-  await page.close();
 });
 after(async () => {
   await browser?.close();
@@ -271,7 +250,7 @@ test('maxPendingBytes: memory stays bounded, oldest frames are dropped and repor
   t.diagnostic(`dropped ${missing.length} of ${max + 1} frames`);
 });
 
-test('maxPendingBytes: a snapshot after the gap keeps the session replayable', { todo: needs('Snapshot', 'DOM') }, async () => {
+test('maxPendingBytes: a snapshot after the gap keeps the session replayable', async () => {
   const { during } = await boundedOutage();
   assert.ok(during.stats.framesDropped >= 1);
   const missing = [...Array(sink.seqs().at(-1) + 1).keys()].filter((s) => !sink.delivered.has(s));
@@ -356,13 +335,13 @@ test('buffer mode: nothing is sent until flush(), then the last ~N seconds, then
   assert.equal(live[0].seq, released, 'live frames continue the numbering');
 });
 
-test('buffer mode: the buffer starts at a snapshot', { todo: needs('Snapshot', 'DOM') }, async () => {
+test('buffer mode: the buffer starts at a snapshot', async () => {
   await bufferSession(() => window.rec.flush());
   const events = decodeFrames(sink.frames());
   assert.deepEqual(events.slice(0, 2).map((e) => e.kind), ['Meta', 'Snapshot']);
 });
 
-test('buffer mode: an uncaught error sends the buffer', { todo: needs('Error', 'errors') }, async () => {
+test('buffer mode: an uncaught error sends the buffer', async () => {
   const { before } = await bufferSession(() => {
     setTimeout(() => { throw new Error('boom'); });
   });
@@ -390,7 +369,7 @@ test('causal order: application events keep their order across frames', async ()
   for (let i = 1; i < events.length; i++) assert.ok(events[i].time >= events[i - 1].time);
 });
 
-test('causal order: addEvent after a DOM change comes after its Mutation', { todo: needs('Mutation', 'DOM') }, async () => {
+test('causal order: addEvent after a DOM change comes after its Mutation', async () => {
   const page = await open();
   const frames = await page.evaluate(async () => {
     const frames = [];
