@@ -1,0 +1,47 @@
+// Replay: the time to show the end of each recorded session. In the browser, rrweb's
+// Replayer against Tapedeck's (tapedeck/replay), alternating, each on a fresh page; and
+// natively, Tapedeck's `Timeline::dom_at` (the `seek_time` example of the replayer crate).
+import { execFileSync } from 'node:child_process';
+
+/** Whether each browser replayer is there (Tapedeck's lands with the replay-web branch). */
+export async function replayersAvailable(browser, origin) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${origin}/bench/page/replay.html`);
+    return await page.evaluate(() => window.replay.available());
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * One timed replay: `which` is 'rrweb' or 'tapedeck', `url` the recording served by the
+ * bench server. Returns { ms, elements, warnings } or null when that replayer is missing;
+ * `warnings` are the page's console warnings and errors (a replayer that could not apply
+ * an event says so there).
+ */
+export async function replayOnce(browser, origin, which, url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const errors = [];
+  const warnings = [];
+  page.on('pageerror', (e) => errors.push(e));
+  page.on('console', (m) => {
+    // The recorded page's <script>s being refused by the sandboxed iframe is the point.
+    if (/Blocked script execution/.test(m.text())) return;
+    if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text().slice(0, 200));
+  });
+  try {
+    await page.goto(`${origin}/bench/page/replay.html`);
+    const result = await page.evaluate(([w, u]) => window.replay[w](u), [which, url]);
+    if (errors.length) throw errors[0];
+    return result && { ...result, warnings };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The native replayer on a session file: { load_ms[], dom_at_ms[], nodes, elements, … }. */
+export function nativeSeek(exe, file, runs) {
+  return JSON.parse(execFileSync(exe, [file, '--runs', String(runs)], { encoding: 'utf8' }));
+}

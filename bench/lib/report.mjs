@@ -1,0 +1,89 @@
+// Statistics and the printed table: medians of each run's figures, recorder costs as the
+// median of (recorder run − no-recorder run of the same round), and the ratio
+// Tapedeck / rrweb.
+
+/** Median of numbers (null for none). */
+export function median(xs) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** Median over rounds of `f(recorder run) − f(no-recorder run)`. */
+function pairedCost(rounds, recorder, f) {
+  return median(rounds.map((r) => f(r[recorder]) - f(r.none)));
+}
+
+const ms = (x) => (x === null ? 'n/a' : x.toFixed(1));
+const kb = (x) => (x === null ? 'n/a' : (x / 1024).toFixed(1));
+const ratio = (t, r) => (t === null || r === null || r <= 0 ? 'n/a' : `${(t / r).toFixed(2)}×`);
+
+/** The figures of one workload: a list of table rows. */
+export function workloadRows(name, w) {
+  const { rounds, replay } = w;
+  const rows = [];
+  const row = (metric, none, rrweb, tapedeck, fmt, note = '') =>
+    rows.push({ workload: name, metric, none: none === undefined ? '' : fmt(none), rrweb: rrweb === undefined ? '—' : fmt(rrweb), tapedeck: fmt(tapedeck) + note, ratio: rrweb === undefined ? '' : ratio(tapedeck, rrweb), raw: { none, rrweb, tapedeck } });
+
+  const task = (r) => r.taskMs;
+  const script = (r) => r.scriptMs;
+  row('main thread, ms (TaskDuration)', median(rounds.map((r) => r.none.taskMs)), pairedCost(rounds, 'rrweb', task), pairedCost(rounds, 'tapedeck', task), ms);
+  row('script, ms (ScriptDuration)', median(rounds.map((r) => r.none.scriptMs)), pairedCost(rounds, 'rrweb', script), pairedCost(rounds, 'tapedeck', script), ms);
+  row('bytes on the wire, KB', undefined, median(rounds.map((r) => r.rrweb.wireBytes)), median(rounds.map((r) => r.tapedeck.wireBytes)), kb);
+
+  const heap = (r) => r.heapBytes;
+  const rrHeap = pairedCost(rounds, 'rrweb', heap);
+  const tdHeap = pairedCost(rounds, 'tapedeck', heap);
+  const tdWasm = median(rounds.map((r) => r.tapedeck.wasmBytes));
+  const tdTotal = tdHeap === null ? null : tdHeap + (tdWasm ?? 0);
+  row('memory growth, KB', undefined, rrHeap, tdTotal, kb, ` (JS ${kb(tdHeap)} + wasm ${kb(tdWasm)})`);
+
+  if (replay) {
+    row('replay: load + seek to end, ms', undefined, median(replay.rrweb.map((r) => r.ms)), replay.tapedeck ? median(replay.tapedeck.map((r) => r.ms)) : null, ms);
+    const native = replay.native;
+    row('native dom_at(end), ms', undefined, undefined, native ? median(native.dom_at_ms) : null, ms, native ? ` (load ${ms(median(native.load_ms))})` : '');
+  }
+  return rows;
+}
+
+/** A Markdown table of rows. */
+export function markdownTable(rows) {
+  const header = ['workload', 'metric', 'no recorder', 'rrweb', 'Tapedeck', 'Tapedeck / rrweb'];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((h, i) => (i < 2 ? '---' : '---:')).join('|')}|`,
+  ];
+  let last = null;
+  for (const r of rows) {
+    const w = r.workload === last ? '' : r.workload;
+    last = r.workload;
+    lines.push(`| ${w} | ${r.metric} | ${r.none} | ${r.rrweb} | ${r.tapedeck} | ${r.ratio} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The size rows. */
+export function sizeRows(sizes) {
+  const { rrweb, tapedeck } = sizes;
+  return [
+    {
+      workload: 'bundle',
+      metric: 'recorder, gzipped -9, KB',
+      none: '',
+      rrweb: kb(rrweb.record.gzip),
+      tapedeck: `${kb(tapedeck.gzip)} (${tapedeck.files.length} files)`,
+      ratio: ratio(tapedeck.gzip, rrweb.record.gzip),
+    },
+  ];
+}
+
+/** The run conditions, one per line. */
+export function conditionsText(c) {
+  return [
+    `date: ${c.date}; tapedeck ${c.commit}; @rrweb/record ${c.rrwebVersion}`,
+    `runs per recorder and workload: ${c.runs}${c.quick ? ' (--quick: small workloads, figures meaningless)' : ''}; workload scale ${c.scale}; settle ${c.settleMs} ms`,
+    `Chromium ${c.chromium} headless; Node ${c.node}; ${c.cpu} × ${c.cores}`,
+    `load average (1/5/15 min): at start ${c.loadStart.map((x) => x.toFixed(2)).join(' ')}, at end ${c.loadEnd.map((x) => x.toFixed(2)).join(' ')}`,
+  ].join('\n');
+}

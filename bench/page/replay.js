@@ -1,0 +1,55 @@
+// The replay page's side of the harness (bench/lib/replay.mjs): load a recorded session
+// (untimed), then time building the player and seeking to the end of the session, until
+// the DOM at the end is built, and report how many elements it has.
+const root = () => document.getElementById('root');
+
+/** The browser Replayer of the tapedeck package (tapedeck/replay), or null before it lands. */
+async function tapedeckReplay() {
+  try {
+    const module = await import('/npm/dist/replay.js');
+    // load and compile the replayer's wasm before the clock starts (as rrweb's bundle is)
+    await import('/npm/dist/replayer.js').then((glue) => glue.default()).catch(() => {});
+    return module.Replayer;
+  } catch {
+    return null;
+  }
+}
+
+const task = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+window.replay = {
+  async available() {
+    return { rrweb: Boolean(window.rrwebReplay?.Replayer), tapedeck: Boolean(await tapedeckReplay()) };
+  },
+
+  /** rrweb: `new Replayer(events, { root })` then `pause(end)`, which fast-forwards
+   * synchronously (rebuilding the snapshot, applying every event before `end` through its
+   * virtual DOM, then flushing to the iframe). */
+  async rrweb(url) {
+    const events = await (await fetch(url)).json();
+    const first = events[0].timestamp;
+    const end = Math.max(...events.map((e) => e.timestamp)) - first;
+    await task();
+    const t0 = performance.now();
+    const replayer = new window.rrwebReplay.Replayer(events, { root: root() });
+    // events at exactly the offset are left to the timer: go 1 ms past the last one
+    replayer.pause(end + 1);
+    const ms = performance.now() - t0;
+    const elements = replayer.iframe.contentDocument.getElementsByTagName('*').length;
+    return { ms, elements };
+  },
+
+  /** Tapedeck: `await Replayer.create(frames, { root })` then `await seek(duration)`. */
+  async tapedeck(url) {
+    const Replayer = await tapedeckReplay();
+    if (!Replayer) return null;
+    const frames = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    await task();
+    const t0 = performance.now();
+    const replayer = await Replayer.create(frames, { root: root() });
+    await replayer.seek(replayer.duration);
+    const ms = performance.now() - t0;
+    const elements = replayer.document.getElementsByTagName('*').length;
+    return { ms, elements };
+  },
+};
