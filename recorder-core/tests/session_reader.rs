@@ -84,6 +84,7 @@ fn duplicates_keep_the_first_and_tell_retries_from_conflicts() {
     reader.push(&frame_bytes(1, 0)); // a retried upload
     let conflicting = frame::encode(&header(1, 0), &events(7)).expect("encodes");
     reader.push(&conflicting);
+    reader.push(&conflicting); // a retry of the conflicting frame
     let session = reader.finish();
     assert_eq!(
         session.report.problems,
@@ -97,6 +98,11 @@ fn duplicates_keep_the_first_and_tell_retries_from_conflicts() {
                 at: at(2, 0),
                 seq: 0,
                 identical: false
+            },
+            Problem::Duplicate {
+                at: at(3, 0),
+                seq: 0,
+                identical: true
             },
         ]
     );

@@ -53,7 +53,7 @@ pub use scan::{Scanned, Scanner};
 
 use crate::event::Event;
 use crate::frame::{DecodeError, Frame, SessionId};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// Where a problem was found: the `input`-th input given to a reader (one per call to
 /// `push`, `push_stream` or `push_frame`, counting from 0), at byte `offset` of it.
@@ -97,8 +97,9 @@ pub enum Problem {
         at: Location,
         /// The sequence number.
         seq: u32,
-        /// Whether it was byte for byte the same frame (a retried upload) rather than a
-        /// different frame claiming the same number.
+        /// Whether it was byte for byte the same as a frame already read with that number
+        /// (a retried upload, also of a frame set aside) rather than a different frame
+        /// claiming the same number.
         identical: bool,
     },
     /// A frame arrived after one with a higher sequence number.
@@ -178,9 +179,9 @@ pub struct Session {
     /// The frames, ordered by sequence number; missing numbers are simply absent.
     pub frames: Vec<Frame>,
     /// Frames that claimed a sequence number already taken by a different frame
-    /// ([`Problem::Duplicate`] with `identical: false`), in arrival order. They are not
-    /// part of the session as read, but not thrown away either: a caller may know better
-    /// (a service that re-encodes its own frames reuses numbers).
+    /// ([`Problem::Duplicate`] with `identical: false`), in arrival order, each once.
+    /// They are not part of the session as read, but not thrown away either: a caller
+    /// may know better (a service that re-encodes its own frames reuses numbers).
     pub conflicting: Vec<Frame>,
     /// What went wrong.
     pub report: Report,
@@ -214,6 +215,9 @@ struct Kept {
 struct Collector {
     frames: BTreeMap<u32, Kept>,
     conflicting: Vec<Frame>,
+    /// Sequence number and fingerprint of each frame in `conflicting` that has one, so a
+    /// retry of a conflicting frame is told apart in constant time.
+    conflict_prints: HashSet<(u32, (u32, usize))>,
     problems: Vec<Problem>,
     highest: Option<u32>,
 }
@@ -226,13 +230,17 @@ impl Collector {
             let identical = match (kept.fingerprint, fingerprint) {
                 (Some(a), Some(b)) => a == b,
                 _ => kept.frame == frame,
-            };
+            } || fingerprint
+                .is_some_and(|f| self.conflict_prints.contains(&(header.seq, f)));
             self.problems.push(Problem::Duplicate {
                 at,
                 seq: header.seq,
                 identical,
             });
             if !identical {
+                if let Some(f) = fingerprint {
+                    self.conflict_prints.insert((header.seq, f));
+                }
                 self.conflicting.push(frame);
             }
             return;
