@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use recorder_core::event::{Event, Focus, Scroll};
 use recorder_core::frame::{self, DecodeError, SessionId};
 use recorder_core::session::{
-    Location, MultiSessionReader, Problem, Scanned, Scanner, SessionReader,
+    Location, MultiSessionReader, Problem, Report, Scanned, Scanner, SessionReader,
 };
 use support::{frame_from_payload, header};
 
@@ -44,6 +44,17 @@ fn seqs(session: &recorder_core::session::Session) -> Vec<u32> {
 
 fn at(input: usize, offset: usize) -> Location {
     Location { input, offset }
+}
+
+/// Where the corrupt regions of a report are, and how long each is.
+fn regions(report: &Report) -> Vec<(Location, usize)> {
+    report
+        .corrupt()
+        .map(|p| match p {
+            Problem::Corrupt { at, len, .. } => (*at, *len),
+            _ => unreachable!("corrupt() yields Corrupt only"),
+        })
+        .collect()
 }
 
 #[test]
@@ -290,14 +301,7 @@ fn a_stream_skips_junk_and_keeps_reading() {
     reader.push_stream(&bytes); // input 1
     let session = reader.finish();
     assert_eq!(seqs(&session), [0, 1, 2, 9]);
-    let regions: Vec<(Location, usize)> = session
-        .report
-        .corrupt()
-        .map(|p| match p {
-            Problem::Corrupt { at, len, .. } => (*at, *len),
-            _ => unreachable!("corrupt() yields Corrupt only"),
-        })
-        .collect();
+    let regions = regions(&session.report);
     let second = junk.len() + offsets[1];
     let tail = junk.len() * 2 + frames.len();
     assert_eq!(
@@ -349,19 +353,18 @@ fn a_truncated_last_frame_is_reported() {
     ));
 }
 
+/// Frame `seq` of session `id` with over 5000 bytes of payload.
+fn big_frame(id: u8, seq: u32) -> Vec<u8> {
+    let blob = recorder_core::event::Custom {
+        name: "blob".into(),
+        payload: "x".repeat(5000),
+    };
+    frame::encode(&header(id, seq), &[Event::new(0, blob)]).expect("encodes")
+}
+
 #[test]
 fn limits_apply_to_every_frame() {
-    let big = frame::encode(
-        &header(1, 0),
-        &[Event::new(
-            0,
-            recorder_core::event::Custom {
-                name: "blob".into(),
-                payload: "x".repeat(5000),
-            },
-        )],
-    )
-    .expect("encodes");
+    let big = big_frame(1, 0);
     let mut reader = SessionReader::new().with_limits(frame::Limits {
         max_payload_len: 4096,
     });
@@ -477,15 +480,10 @@ fn the_multi_reader_groups_sessions_each_with_its_report() {
         ]
     );
 
-    let regions: Vec<(Location, usize)> = read
-        .report
-        .corrupt()
-        .map(|p| match p {
-            Problem::Corrupt { at, len, .. } => (*at, *len),
-            _ => unreachable!("corrupt() yields Corrupt only"),
-        })
-        .collect();
-    assert_eq!(regions, [(at(1, offset_of_two - 4), 4), (at(4, 0), 11)]);
+    assert_eq!(
+        regions(&read.report),
+        [(at(1, offset_of_two - 4), 4), (at(4, 0), 11)]
+    );
     assert_eq!(read.report.problems.len(), 2, "only corrupt regions");
     let frames: Vec<usize> = read.inputs.iter().map(|i| i.frames).collect();
     assert_eq!(frames, [1, 3, 1, 1, 0]);
@@ -500,18 +498,7 @@ fn the_multi_reader_takes_decoded_frames_and_limits() {
         max_payload_len: 4096,
     });
     reader.push_frame(frame::decode(&frame_bytes(3, 0)).expect("decodes"));
-    let big = frame::encode(
-        &header(3, 1),
-        &[Event::new(
-            0,
-            recorder_core::event::Custom {
-                name: "blob".into(),
-                payload: "x".repeat(5000),
-            },
-        )],
-    )
-    .expect("encodes");
-    reader.push(&big);
+    reader.push(&big_frame(3, 1));
     let read = reader.finish();
     assert_eq!(read.sessions.len(), 1);
     assert_eq!(seqs(&read.sessions[0]), [0]);

@@ -226,21 +226,26 @@ fn span(trace_id: TraceId, id: u8, parent: Option<u8>, name: &str) -> Span {
     }
 }
 
-#[test]
-fn backend_events_of_other_sessions_join_by_trace_id_on_the_page_clock() {
-    let mut page = twelve();
-    page.push(Event::new(
+/// A request of the page at 1150 ms, carrying trace 7.
+fn request_at_1150(method: &str, path: &str, status: u16) -> Event {
+    Event::new(
         1150,
         Network {
             request_id: 1,
-            method: "POST".into(),
-            url: "https://shop.example/api/orders".into(),
-            status: Some(500),
+            method: method.into(),
+            url: format!("https://shop.example{path}"),
+            status: Some(status),
             duration: 120.0,
             trace_id: Some(trace(7)),
             ..Default::default()
         },
-    ));
+    )
+}
+
+#[test]
+fn backend_events_of_other_sessions_join_by_trace_id_on_the_page_clock() {
+    let mut page = twelve();
+    page.push(request_at_1150("POST", "/api/orders", 500));
     // The service's clock starts 10 ms before the page's: its times are 10 ms larger.
     let backend = vec![
         // Before the page session started: clamped to 0.
@@ -383,17 +388,7 @@ fn without_page_events_the_session_with_most_frames_is_the_page() {
 #[test]
 fn a_service_reusing_frame_numbers_keeps_both_frames_but_retries_count_once() {
     let mut page = twelve();
-    page.push(Event::new(
-        1150,
-        Network {
-            request_id: 1,
-            method: "GET".into(),
-            url: "https://shop.example/api/cart".into(),
-            status: Some(200),
-            trace_id: Some(trace(7)),
-            ..Default::default()
-        },
-    ));
+    page.push(request_at_1150("GET", "/api/cart", 200));
     // Two downloads of the demo store each end with a re-encoded backend frame 0 of the
     // same service session, holding different spans.
     let backend = |id: u8, name: &str| {
