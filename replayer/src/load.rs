@@ -364,7 +364,7 @@ pub fn assemble(read: Sessions) -> Result<(Vec<Event>, LoadReport), LoadError> {
     }
     for other in sessions {
         let id = other.id.unwrap_or_default();
-        let mut joined_session = OtherSession {
+        let mut summary = OtherSession {
             id,
             start: other.start,
             frames: 0,
@@ -390,7 +390,7 @@ pub fn assemble(read: Sessions) -> Result<(Vec<Event>, LoadReport), LoadError> {
         let mut frames = other.frames;
         frames.extend(other.conflicting);
         frames.sort_by_key(|f| f.header.seq); // stable: the first read of a number first
-        joined_session.frames = frames.len();
+        summary.frames = frames.len();
         for f in frames {
             let offset = offset(&f);
             let count = f.events.len();
@@ -402,8 +402,8 @@ pub fn assemble(read: Sessions) -> Result<(Vec<Event>, LoadReport), LoadError> {
                     .map(|e| (i128::from(e.time) + offset, e)),
             );
             let joined = timed.len() - before;
-            joined_session.joined += joined;
-            joined_session.ignored += count - joined;
+            summary.joined += joined;
+            summary.ignored += count - joined;
             if joined == 0 {
                 report.ignored.push(IgnoredFrame {
                     session: id,
@@ -412,7 +412,7 @@ pub fn assemble(read: Sessions) -> Result<(Vec<Event>, LoadReport), LoadError> {
                 });
             }
         }
-        report.other_sessions.push(joined_session);
+        report.other_sessions.push(summary);
     }
 
     timed.sort_by_key(|(t, _)| *t); // stable: frame order, then in-frame order
