@@ -6,12 +6,13 @@
 //! quadratic). Frames of another session and repeated sequence numbers are reported and
 //! left out; missing sequence numbers are reported as gaps.
 //!
-//! The good frames then go to [`Timeline::from_frames`]. (When the timeline reads damaged
-//! sessions itself — issue 4, native side — this module shrinks to the JS conversion.)
+//! The good frames then go to [`Timeline::from_frames`], so each is decoded once. (When the
+//! timeline reads damaged sessions itself — issue 4, native side — this module shrinks to
+//! the JS conversion.)
 
 use crate::Timeline;
 use js_sys::{Array, ArrayBuffer, Uint8Array};
-use recorder_core::frame::{self, SessionId, MAGIC};
+use recorder_core::frame::{self, SessionId, HEADER_LEN, MAGIC};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use wasm_bindgen::{JsCast, JsValue};
@@ -118,7 +119,46 @@ fn describe(value: &JsValue) -> String {
 
 /// Reads `inputs` into a timeline, reporting what could not be used. Fails only when no
 /// frame at all is readable.
+///
+/// Frames are first told apart by their headers alone (checksummed, so damage shows
+/// there), and the timeline decodes the good ones. Only if one of those still fails to
+/// decode (a checksum-valid frame with a bad payload: an encoder bug or crafted bytes) are
+/// the frames decoded one by one first, to leave out exactly the bad ones.
 pub(crate) fn load(inputs: &[Vec<u8>]) -> Result<(Timeline, LoadReport), String> {
+    let (good, report) = select(inputs, Check::Header);
+    let (good, report) = match Timeline::from_frames(good.iter().copied()) {
+        Ok(timeline) => return finish(timeline, report),
+        Err(_) => select(inputs, Check::Decode),
+    };
+    let timeline = Timeline::from_frames(good).map_err(|e| e.to_string())?;
+    finish(timeline, report)
+}
+
+fn finish(timeline: Timeline, mut report: LoadReport) -> Result<(Timeline, LoadReport), String> {
+    if report.frames == 0 {
+        let why = report
+            .corrupt
+            .first()
+            .map(|c| format!(": {}", c.error))
+            .unwrap_or_else(|| ": no bytes".into());
+        return Err(format!("no readable frame in the recording{why}"));
+    }
+    report.events = timeline.events().len();
+    Ok((timeline, report))
+}
+
+/// How much of a frame [`select`] checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// The header and checksum.
+    Header,
+    /// Everything (decompression and events too).
+    Decode,
+}
+
+/// The good frames of `inputs` (one session, first copy of each sequence number), and the
+/// report of everything else.
+fn select(inputs: &[Vec<u8>], check: Check) -> (Vec<&[u8]>, LoadReport) {
     let mut report = LoadReport::default();
     let mut session: Option<SessionId> = None;
     let mut seen = BTreeSet::new();
@@ -131,9 +171,12 @@ pub(crate) fn load(inputs: &[Vec<u8>]) -> Result<(Timeline, LoadReport), String>
         let mut offset = 0;
         while offset < bytes.len() {
             let rest = &bytes[offset..];
-            match frame::decode_prefix(rest) {
-                Ok((decoded, used)) => {
-                    let header = decoded.header;
+            let read = match check {
+                Check::Header => frame::decode_header(rest).map(|h| (h, frame_len(rest))),
+                Check::Decode => frame::decode_prefix(rest).map(|(f, used)| (f.header, used)),
+            };
+            match read {
+                Ok((header, used)) => {
                     let id = *session.get_or_insert(header.session_id);
                     if header.session_id != id {
                         report.other_sessions.push(OtherSession {
@@ -147,7 +190,6 @@ pub(crate) fn load(inputs: &[Vec<u8>]) -> Result<(Timeline, LoadReport), String>
                             report.session_start = Some(header.session_start);
                         }
                         report.frames += 1;
-                        report.events += decoded.events.len();
                         good.push(&rest[..used]);
                     }
                     offset += used;
@@ -165,14 +207,6 @@ pub(crate) fn load(inputs: &[Vec<u8>]) -> Result<(Timeline, LoadReport), String>
             }
         }
     }
-    if good.is_empty() {
-        let why = report
-            .corrupt
-            .first()
-            .map(|c| format!(": {}", c.error))
-            .unwrap_or_else(|| ": no bytes".into());
-        return Err(format!("no readable frame in the recording{why}"));
-    }
     let mut expected = 0u32;
     for &seq in &seen {
         if seq > expected {
@@ -188,8 +222,20 @@ pub(crate) fn load(inputs: &[Vec<u8>]) -> Result<(Timeline, LoadReport), String>
         && report.duplicates.is_empty()
         && report.other_sessions.is_empty()
         && report.gaps.is_empty();
-    let timeline = Timeline::from_frames(good).map_err(|e| e.to_string())?;
-    Ok((timeline, report))
+    (good, report)
+}
+
+/// The length of the frame at the start of `bytes`, whose header `decode_header` accepted
+/// (so the announced payload is present): the header plus the compressed payload size at
+/// offset 50 (see the layout in `recorder_core::frame`).
+fn frame_len(bytes: &[u8]) -> usize {
+    let payload = bytes
+        .get(50..54)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(bytes.len(), |b| u32::from_le_bytes(b) as usize);
+    HEADER_LEN
+        .saturating_add(payload)
+        .clamp(HEADER_LEN, bytes.len().max(HEADER_LEN))
 }
 
 /// The offset of the next frame with a valid header at or after `from`, or the end.
