@@ -280,6 +280,7 @@ impl Core {
             let target = self.timeline.dom_at(t as u64);
             show(&mut self.mirror, &mut self.live, target);
         }
+        self.live.flush_scrolls(&self.mirror);
         self.applied = k;
         self.time = t;
 

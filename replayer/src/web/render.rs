@@ -22,8 +22,9 @@
 //! - an open shadow root is attached with `attachShadow`;
 //! - an iframe's recorded document is built into the nested iframe's own document
 //!   (sandboxed the same way), up to [`MAX_FRAME_DEPTH`] deep;
-//! - scroll offsets are applied once the subtree is in the document (layout is then
-//!   synchronous), and once more on the next animation frame (see [`Live::settle`]).
+//! - scroll offsets are applied once all changes of a step are in the document (setting
+//!   one forces a synchronous layout, so once per step, see [`Live::flush_scrolls`]), and
+//!   once more on the next animation frame (see [`Live::settle`]).
 //!
 //! Each document also gets a `<base data-tapedeck-injected href=page URL>` as the last
 //! child of its root element (so a recorded `<base>` earlier in the tree still wins), and
@@ -66,6 +67,9 @@ pub(crate) struct Live {
     base_url: String,
     /// The doctype markup last written into the top document (it decides its mode).
     top_doctype: Option<String>,
+    /// Elements whose scroll offset changed: applied once by [`Live::flush_scrolls`],
+    /// after every change of a step (each application forces a layout).
+    scroll_queue: Vec<NodeId>,
     /// Elements whose scroll offset is applied again on the next frame.
     scrolled: Vec<NodeId>,
 }
@@ -101,6 +105,7 @@ impl Live {
             bases: Vec::new(),
             base_url: String::new(),
             top_doctype: None,
+            scroll_queue: Vec::new(),
             scrolled: Vec::new(),
         }
     }
@@ -130,6 +135,7 @@ impl Live {
     pub(crate) fn rebuild(&mut self, dom: &Dom) {
         self.nodes.clear();
         self.bases.clear();
+        self.scroll_queue.clear();
         self.scrolled.clear();
         let Some(doc) = self.document() else {
             return;
@@ -237,7 +243,8 @@ impl Live {
         }
     }
 
-    /// Shows the scroll offset of `id` (a document: of its root element) as in `dom`.
+    /// Queues showing the scroll offset of `id` (a document: of its root element) as in
+    /// `dom` (see [`Live::flush_scrolls`]).
     pub(crate) fn sync_scroll(&mut self, dom: &Dom, id: NodeId) {
         let Some(node) = dom.node(id) else {
             return;
@@ -250,8 +257,19 @@ impl Live {
         } else {
             id
         };
-        self.apply_scroll(dom, id);
-        self.scrolled.push(id);
+        self.scroll_queue.push(id);
+    }
+
+    /// Applies the queued scroll offsets (of `dom`, the mirror after the whole step),
+    /// now that the document has all of the step's changes.
+    pub(crate) fn flush_scrolls(&mut self, dom: &Dom) {
+        let mut ids = std::mem::take(&mut self.scroll_queue);
+        ids.sort_unstable();
+        ids.dedup();
+        for &id in &ids {
+            self.apply_scroll(dom, id);
+        }
+        self.scrolled.extend(ids);
     }
 
     /// Whether scroll offsets wait to be applied again after layout.
@@ -454,10 +472,7 @@ impl Live {
         for id in build.forms {
             self.apply_form(dom, id);
         }
-        for id in build.scrolls {
-            self.apply_scroll(dom, id);
-            self.scrolled.push(id);
-        }
+        self.scroll_queue.extend(build.scrolls);
     }
 
     /// Empties `doc`, first giving it the recorded rendering mode when that may differ.
