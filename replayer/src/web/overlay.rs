@@ -95,6 +95,12 @@ impl Stage {
         stage.append_child(&overlay)?;
         shadow.append_child(&stage)?;
         root.append_child(&player)?;
+        if iframe.content_document().is_none() {
+            player.remove();
+            return Err(JsValue::from_str(
+                "options.root must be in the document, for the player's iframe to get one",
+            ));
+        }
         let mut this = Stage {
             player,
             stage,
