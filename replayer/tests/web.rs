@@ -745,6 +745,26 @@ fn damaged_frames_are_reported_and_the_rest_plays() {
     assert_eq!(run.player.events().unwrap().length(), 24);
     run.finish();
 
+    // A frame whose checksum is right but whose payload is not: found by decoding.
+    let mut forged = chunks[1].clone();
+    let header_len = recorder_core::frame::HEADER_LEN;
+    for b in &mut forged[header_len..] {
+        *b = 0x5a;
+    }
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&forged[..54]);
+    crc.update(&forged[header_len..]);
+    forged[54..58].copy_from_slice(&crc.finalize().to_le_bytes());
+    let list = js_sys::Array::of3(&bytes(&chunks[0]), &bytes(&forged), &bytes(&chunks[2]));
+    let run = start(list.into(), &[]).unwrap();
+    let report = run.player.report().unwrap();
+    let corrupt = js_sys::Array::from(&get(&report, "corrupt"));
+    assert_eq!(corrupt.length(), 1);
+    assert_eq!(num(&corrupt.get(0), "input"), 1.0);
+    assert_eq!(num(&report, "frames"), 2.0);
+    assert_eq!(run.player.events().unwrap().length(), 16);
+    run.finish();
+
     // An array of frames, and an ArrayBuffer, are accepted too.
     let list = js_sys::Array::of2(
         &bytes(&chunks[0]),
@@ -782,6 +802,18 @@ fn bad_input_is_a_clear_error() {
     assert!(message(start(good.clone(), &[("sped", 2.into())])).contains("unknown option `sped`"));
     assert!(message(start(good.clone(), &[("speed", 32.into())])).contains("speed"));
     assert!(message(start(good.clone(), &[("root", "main".into())])).contains("root"));
+    let detached = document().create_element("div").unwrap();
+    let emit = js_sys::Function::new_no_args("");
+    let err =
+        replayer::web::Player::create(good.clone(), options(detached.unchecked_ref(), &[]), emit)
+            .err()
+            .map(JsValue::from);
+    let err = err.expect("a detached root is refused");
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("must be in the document"));
+    assert_eq!(detached.child_nodes().length(), 0, "nothing is left behind");
     let run = start(good, &[]).unwrap();
     assert!(run.player.set_speed(0.25).is_err());
     assert!(run.player.set_speed(f64::NAN).is_err());
