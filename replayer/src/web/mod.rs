@@ -151,7 +151,10 @@ impl Player {
     /// Whether [`Player::destroy`] was called.
     #[wasm_bindgen(getter)]
     pub fn destroyed(&self) -> bool {
-        self.shared.core.borrow().is_none()
+        self.shared
+            .core
+            .try_borrow()
+            .is_ok_and(|core| core.is_none())
     }
 
     /// The recorded viewport shown, `{width, height}` in CSS pixels.

@@ -312,7 +312,10 @@ impl Live {
                 Made::Attached(node) => (node, true),
                 Made::Insert(node, descend) => {
                     let inserted = if n.id() == top_id {
-                        live_parent.insert_before(&node, before)
+                        // If the live tree lost `before`, appending beats losing the node.
+                        live_parent
+                            .insert_before(&node, before)
+                            .or_else(|_| live_parent.append_child(&node))
                     } else {
                         live_parent.append_child(&node)
                     };
