@@ -100,6 +100,7 @@ fn seek_times_on_a_long_session() {
         ));
     }
     let mut t = d / 3.0;
+    p.seek(t).unwrap();
     timed("one forward step of 150 ms (playback-like)", || {
         t += 150.0;
         p.seek(t).unwrap();
