@@ -70,6 +70,12 @@ pub struct Player {
     shared: Rc<Shared>,
 }
 
+impl std::fmt::Debug for Player {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Player")
+    }
+}
+
 /// The animation frame callback.
 type FrameCallback = Closure<dyn FnMut(f64)>;
 /// The observer of the root's size, with its callback.
