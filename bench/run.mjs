@@ -18,7 +18,7 @@ import { ROOT, startServer, launchBrowser } from './lib/browser.mjs';
 import { measureRun } from './lib/measure.mjs';
 import { decodeTapedeck, summarizeRrweb, summarizeTapedeck, rrwebWireBytes, validate } from './lib/recordings.mjs';
 import { replayersAvailable, replayOnce, nativeSeek } from './lib/replay.mjs';
-import { rrwebSizes, tapedeckSizes } from './lib/size.mjs';
+import { rrwebSizes, tapedeckSizes, filesSize } from './lib/size.mjs';
 import { topFunctions } from './lib/profile.mjs';
 import { workloadRows, sizeRows, markdownTable, conditionsText } from './lib/report.mjs';
 
@@ -171,6 +171,7 @@ try {
         if (!replay[which]) continue;
         const url = `/bench-data/${workload}.${which === 'rrweb' ? 'json' : 'tdk'}`;
         const r = await replayOnce(browser, server.origin, which, url);
+        delete r.cpuProfile;
         replay[which].push(r);
         if (round === 0 && !near(r.elements, kept[which].liveElements)) {
           problems.push(`${workload} / ${which} replay: ${r.elements} elements at the end, the page had ${kept[which].liveElements}`);
@@ -185,16 +186,23 @@ try {
       problems.push(`${workload} / native dom_at: ${replay.native.elements} elements at the end, the page had ${kept.tapedeck.liveElements}`);
     }
     if (replay.native.dom_errors) problems.push(`${workload} / native: ${replay.native.dom_errors} events did not apply`);
-    server.blobs.clear();
-
     if (args.profile) {
       const run = await measureRun(browser, server.origin, { workload, recorder: 'tapedeck', scale, settleMs, profile: true });
-      profiles[workload] = topFunctions(run.cpuProfile);
+      profiles[`${workload}, recording`] = topFunctions(run.cpuProfile);
+      if (available.tapedeck) {
+        const r = await replayOnce(browser, server.origin, 'tapedeck', `/bench-data/${workload}.tdk`, { profile: true });
+        profiles[`${workload}, replay`] = topFunctions(r.cpuProfile);
+      }
     }
+    server.blobs.clear();
     results[workload] = { rounds, replay };
   }
 
-  results.sizes = { rrweb: rrwebSizes(), tapedeck: await tapedeckSizes(browser, server.origin) };
+  results.sizes = {
+    rrweb: rrwebSizes(),
+    tapedeck: await tapedeckSizes(browser, server.origin),
+    tapedeckPlayer: available.tapedeck ? filesSize(available.tapedeckFiles) : null,
+  };
 } finally {
   await browser.close();
   await server.close();
@@ -222,7 +230,7 @@ console.log(`rrweb's JSON.stringify of the window's events (its users pay it to 
 console.log(`sizes: rrweb's console plugin adds ${(results.sizes.rrweb.consolePlugin.gzip / 1024).toFixed(1)} KB gz; Tapedeck files: ${results.sizes.tapedeck.files.map((f) => `${f.file} ${(f.gzip / 1024).toFixed(1)} KB`).join(', ')}`);
 if (args.profile) {
   for (const [w, p] of Object.entries(profiles)) {
-    console.log(`\nTapedeck CPU profile, ${w} (${p.busy.toFixed(0)} ms busy, self time):`);
+    console.log(`\nTapedeck CPU profile, ${w} (${p.busy.toFixed(0)} ms busy; self time, wall clock):`);
     for (const f of p.functions) console.log(`  ${f.ms.toFixed(1).padStart(7)} ms  ${f.name}`);
   }
 }

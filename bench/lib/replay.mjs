@@ -3,12 +3,20 @@
 // natively, Tapedeck's `Timeline::dom_at` (the `seek_time` example of the replayer crate).
 import { execFileSync } from 'node:child_process';
 
-/** Whether each browser replayer is there (Tapedeck's lands with the replay-web branch). */
+/**
+ * Whether each browser replayer is there, and the files of the tapedeck package that the
+ * page fetched to load its replayer: { rrweb, tapedeck, tapedeckFiles }.
+ */
 export async function replayersAvailable(browser, origin) {
   const page = await browser.newPage();
+  const tapedeckFiles = new Set();
+  page.on('request', (req) => {
+    const path = new URL(req.url()).pathname;
+    if (path.startsWith('/npm/dist/')) tapedeckFiles.add(path);
+  });
   try {
     await page.goto(`${origin}/bench/page/replay.html`);
-    return await page.evaluate(() => window.replay.available());
+    return { ...(await page.evaluate(() => window.replay.available())), tapedeckFiles: [...tapedeckFiles].sort() };
   } finally {
     await page.close();
   }
@@ -18,11 +26,12 @@ export async function replayersAvailable(browser, origin) {
  * One timed replay: `which` is 'rrweb' or 'tapedeck', `url` the recording served by the
  * bench server. Returns { ms, elements, warnings } or null when that replayer is missing;
  * `warnings` are the page's console warnings and errors (a replayer that could not apply
- * an event says so there).
+ * an event says so there). `profile`: with a CPU profile of the replay (`cpuProfile`).
  */
-export async function replayOnce(browser, origin, which, url) {
+export async function replayOnce(browser, origin, which, url, { profile = false } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  const cdp = profile ? await context.newCDPSession(page) : null;
   const errors = [];
   const warnings = [];
   page.on('pageerror', (e) => errors.push(e));
@@ -33,9 +42,16 @@ export async function replayOnce(browser, origin, which, url) {
   });
   try {
     await page.goto(`${origin}/bench/page/replay.html`);
+    if (cdp) {
+      await page.evaluate(() => window.replay.available()); // loads the replayers first
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     const result = await page.evaluate(([w, u]) => window.replay[w](u), [which, url]);
+    const cpuProfile = cdp ? (await cdp.send('Profiler.stop')).profile : null;
     if (errors.length) throw errors[0];
-    return result && { ...result, warnings };
+    return result && { ...result, warnings, cpuProfile };
   } finally {
     await context.close();
   }

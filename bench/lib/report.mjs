@@ -40,7 +40,7 @@ export function workloadRows(name, w) {
   row('memory growth, KB', undefined, rrHeap, tdTotal, kb, ` (JS ${kb(tdHeap)} + wasm ${kb(tdWasm)})`);
 
   if (replay) {
-    row('replay: load + seek to end, ms', undefined, median(replay.rrweb.map((r) => r.ms)), replay.tapedeck ? median(replay.tapedeck.map((r) => r.ms)) : null, ms);
+    row('replay: load + seek to end + layout, ms', undefined, median(replay.rrweb.map((r) => r.ms)), replay.tapedeck ? median(replay.tapedeck.map((r) => r.ms)) : null, ms);
     const native = replay.native;
     row('native dom_at(end), ms', undefined, undefined, native ? median(native.dom_at_ms) : null, ms, native ? ` (load ${ms(median(native.load_ms))})` : '');
   }
@@ -65,16 +65,18 @@ export function markdownTable(rows) {
 
 /** The size rows. */
 export function sizeRows(sizes) {
-  const { rrweb, tapedeck } = sizes;
+  const { rrweb, tapedeck, tapedeckPlayer } = sizes;
+  const row = (metric, r, t) => ({
+    workload: 'bundle',
+    metric,
+    none: '',
+    rrweb: kb(r),
+    tapedeck: t ? `${kb(t.gzip)} (${t.files.length} files)` : 'n/a',
+    ratio: t ? ratio(t.gzip, r) : 'n/a',
+  });
   return [
-    {
-      workload: 'bundle',
-      metric: 'recorder, gzipped -9, KB',
-      none: '',
-      rrweb: kb(rrweb.record.gzip),
-      tapedeck: `${kb(tapedeck.gzip)} (${tapedeck.files.length} files)`,
-      ratio: ratio(tapedeck.gzip, rrweb.record.gzip),
-    },
+    row('recorder, gzipped -9, KB', rrweb.record.gzip, tapedeck),
+    row('player, gzipped -9, KB', rrweb.replay.gzip, tapedeckPlayer),
   ];
 }
 

@@ -1,8 +1,9 @@
-// What a page downloads to record, gzipped at level 9 (as a CDN serves it): rrweb's
-// `@rrweb/record` UMD bundle (minified; its ESM build is unminified, for bundlers) and its
-// console plugin; Tapedeck's files that the page actually fetched to start a recording
-// (the package's JS modules and its wasm), observed in the browser so the figure follows
-// whatever the package's layout is.
+// What a page downloads to record (and to replay), gzipped at level 9 (as a CDN serves
+// it): rrweb's `@rrweb/record` UMD bundle (minified; its ESM build is unminified, for
+// bundlers) and its console plugin (and `@rrweb/replay`'s UMD bundle); Tapedeck's files
+// that the page actually fetched to start a recording (or to load tapedeck/replay): the
+// package's JS modules and wasm, observed in the browser so the figure follows whatever
+// the package's layout is.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,11 +18,22 @@ function fileSize(path) {
 
 const RRWEB = join(ROOT, 'bench', 'node_modules', '@rrweb');
 
-/** rrweb's bundles: { record, consolePlugin }. */
+/** rrweb's bundles: { record, consolePlugin, replay }. */
 export function rrwebSizes() {
   return {
     record: fileSize(join(RRWEB, 'record', 'dist', 'record.umd.min.cjs')),
     consolePlugin: fileSize(join(RRWEB, 'rrweb-plugin-console-record', 'dist', 'rrweb-plugin-console-record.umd.min.cjs')),
+    replay: fileSize(join(RRWEB, 'replay', 'dist', 'replay.umd.min.cjs')),
+  };
+}
+
+/** Sizes of files (paths from the server root): { files, raw, gzip }. */
+export function filesSize(paths) {
+  const files = paths.map((path) => fileSize(join(ROOT, path)));
+  return {
+    files,
+    raw: files.reduce((t, f) => t + f.raw, 0),
+    gzip: files.reduce((t, f) => t + f.gzip, 0),
   };
 }
 
@@ -42,10 +54,5 @@ export async function tapedeckSizes(browser, origin) {
   } finally {
     await page.close();
   }
-  const files = [...fetched].sort().map((path) => fileSize(join(ROOT, path)));
-  return {
-    files,
-    raw: files.reduce((t, f) => t + f.raw, 0),
-    gzip: files.reduce((t, f) => t + f.gzip, 0),
-  };
+  return filesSize([...fetched].sort());
 }
