@@ -45,7 +45,8 @@ try {
   process.exit(2);
 }
 if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 13).join('\n').replace(/^\/\/ ?/gm, ''));
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1);
+  console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).join('\n').replace(/^\/\/ ?/gm, ''));
   process.exit(0);
 }
 const number = (name, value, fallback, min) => {
@@ -72,15 +73,19 @@ const outFile = args.out ?? join(ROOT, 'bench', 'out', quick ? 'quick.json' : 'l
 const log = (...a) => console.error(...a);
 
 // --- build what is measured -------------------------------------------------------------
-const CLI = join(ROOT, 'target', 'release', 'tapedeck');
-const SEEK = join(ROOT, 'target', 'release', 'examples', 'seek_time');
+// The native tools in release mode; --quick (a smoke run whose figures mean nothing) takes
+// the debug build, which the end-to-end tests have built already.
+const profile = quick ? 'debug' : 'release';
+const CLI = join(ROOT, 'target', profile, 'tapedeck');
+const SEEK = join(ROOT, 'target', profile, 'examples', 'seek_time');
 if (!args['no-build']) {
   if (!existsSync(join(ROOT, 'npm', 'dist', 'index.js'))) {
     log('bench: building the npm package (npm/dist is missing)');
     execFileSync('npm', ['run', '-s', 'build'], { cwd: join(ROOT, 'npm'), stdio: 'inherit' });
   }
-  log('bench: cargo build --release (the tapedeck CLI and the seek_time example)');
-  execFileSync('cargo', ['build', '-q', '--release', '-p', 'replayer', '--bin', 'tapedeck', '--example', 'seek_time'], {
+  log(`bench: cargo build (${profile}: the tapedeck CLI and the seek_time example)`);
+  const release = quick ? [] : ['--release'];
+  execFileSync('cargo', ['build', '-q', ...release, '-p', 'replayer', '--bin', 'tapedeck', '--example', 'seek_time'], {
     cwd: ROOT,
     stdio: 'inherit',
   });
@@ -143,6 +148,7 @@ try {
           run.summary = summarizeTapedeck(decodeTapedeck(CLI, file));
           run.wireBytes = bytes.length - windowStart;
           run.frames = out.frameLengths.length - out.mark;
+          if (run.wasmBytes === null) problems.push(`${workload} / tapedeck: its wasm memory could not be read (bench/page/recorders.js)`);
           if (round === 0) {
             const whole = join(tmp, `${workload}.tdk`);
             writeFileSync(whole, bytes);

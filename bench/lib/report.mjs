@@ -1,6 +1,6 @@
 // Statistics and the printed table: medians of each run's figures, recorder costs as the
-// median of (recorder run − no-recorder run of the same round), and the ratio
-// Tapedeck / rrweb.
+// median of (recorder run − no-recorder run of the same round), their interquartile range
+// in parentheses (from 4 runs up), and the ratio Tapedeck / rrweb of the medians.
 
 /** Median of numbers (null for none). */
 export function median(xs) {
@@ -10,9 +10,29 @@ export function median(xs) {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
+/** Quartile `q` (0.25, 0.75) of numbers, interpolated (null for none). */
+export function quantile(xs, q) {
+  const v = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const at = (v.length - 1) * q;
+  const lo = Math.floor(at);
+  return v[lo] + (v[Math.min(lo + 1, v.length - 1)] - v[lo]) * (at - lo);
+}
+
+/** Per-round `f(recorder run) − f(no-recorder run)`. */
+function paired(rounds, recorder, f) {
+  return rounds.map((r) => f(r[recorder]) - f(r.none));
+}
+
 /** Median over rounds of `f(recorder run) − f(no-recorder run)`. */
 function pairedCost(rounds, recorder, f) {
-  return median(rounds.map((r) => f(r[recorder]) - f(r.none)));
+  return median(paired(rounds, recorder, f));
+}
+
+/** " (q1–q3)" of the values, when there are enough of them to say anything. */
+function spread(xs) {
+  if (xs.length < 4) return '';
+  return ` (${quantile(xs, 0.25).toFixed(0)}–${quantile(xs, 0.75).toFixed(0)})`;
 }
 
 const ms = (x) => (x === null ? 'n/a' : x.toFixed(1));
@@ -23,13 +43,26 @@ const ratio = (t, r) => (t === null || r === null || r <= 0 ? 'n/a' : `${(t / r)
 export function workloadRows(name, w) {
   const { rounds, replay } = w;
   const rows = [];
-  const row = (metric, none, rrweb, tapedeck, fmt, note = '') =>
-    rows.push({ workload: name, metric, none: none === undefined ? '' : fmt(none), rrweb: rrweb === undefined ? '—' : fmt(rrweb), tapedeck: fmt(tapedeck) + note, ratio: rrweb === undefined ? '' : ratio(tapedeck, rrweb), raw: { none, rrweb, tapedeck } });
+  // notes: [none, rrweb, tapedeck] text after the figure
+  const row = (metric, none, rrweb, tapedeck, fmt, notes = ['', '', '']) =>
+    rows.push({
+      workload: name,
+      metric,
+      none: none === undefined ? '' : fmt(none) + notes[0],
+      rrweb: rrweb === undefined ? '—' : fmt(rrweb) + notes[1],
+      tapedeck: fmt(tapedeck) + notes[2],
+      ratio: rrweb === undefined ? '' : ratio(tapedeck, rrweb),
+      raw: { none, rrweb, tapedeck },
+    });
+  const costRow = (metric, f) => {
+    const none = rounds.map((r) => f(r.none));
+    const rr = paired(rounds, 'rrweb', f);
+    const td = paired(rounds, 'tapedeck', f);
+    row(metric, median(none), median(rr), median(td), ms, [spread(none), spread(rr), spread(td)]);
+  };
 
-  const task = (r) => r.taskMs;
-  const script = (r) => r.scriptMs;
-  row('main thread, ms (TaskDuration)', median(rounds.map((r) => r.none.taskMs)), pairedCost(rounds, 'rrweb', task), pairedCost(rounds, 'tapedeck', task), ms);
-  row('script, ms (ScriptDuration)', median(rounds.map((r) => r.none.scriptMs)), pairedCost(rounds, 'rrweb', script), pairedCost(rounds, 'tapedeck', script), ms);
+  costRow('main thread, ms (TaskDuration)', (r) => r.taskMs);
+  costRow('script, ms (ScriptDuration)', (r) => r.scriptMs);
   row('bytes on the wire, KB', undefined, median(rounds.map((r) => r.rrweb.wireBytes)), median(rounds.map((r) => r.tapedeck.wireBytes)), kb);
 
   const heap = (r) => r.heapBytes;
@@ -37,12 +70,14 @@ export function workloadRows(name, w) {
   const tdHeap = pairedCost(rounds, 'tapedeck', heap);
   const tdWasm = median(rounds.map((r) => r.tapedeck.wasmBytes));
   const tdTotal = tdHeap === null ? null : tdHeap + (tdWasm ?? 0);
-  row('memory growth, KB', undefined, rrHeap, tdTotal, kb, ` (JS ${kb(tdHeap)} + wasm ${kb(tdWasm)})`);
+  row('memory growth, KB', undefined, rrHeap, tdTotal, kb, ['', '', ` (JS ${kb(tdHeap)} + wasm ${kb(tdWasm)})`]);
 
   if (replay) {
-    row('replay: load + seek to end + layout, ms', undefined, median(replay.rrweb.map((r) => r.ms)), replay.tapedeck ? median(replay.tapedeck.map((r) => r.ms)) : null, ms);
+    const rr = replay.rrweb.map((r) => r.ms);
+    const td = replay.tapedeck ? replay.tapedeck.map((r) => r.ms) : [];
+    row('replay: load + seek to end + layout, ms', undefined, median(rr), replay.tapedeck ? median(td) : null, ms, ['', spread(rr), spread(td)]);
     const native = replay.native;
-    row('native dom_at(end), ms', undefined, undefined, native ? median(native.dom_at_ms) : null, ms, native ? ` (load ${ms(median(native.load_ms))})` : '');
+    row('native dom_at(end), ms', undefined, undefined, native ? median(native.dom_at_ms) : null, ms, ['', '', native ? ` (load ${ms(median(native.load_ms))})` : '']);
   }
   return rows;
 }
