@@ -298,6 +298,30 @@ async fn rules_inserted_through_cssom_are_recorded() {
 }
 
 #[wasm_bindgen_test]
+async fn new_text_replaces_rules_inserted_through_cssom() {
+    fixture(r#"<style id="s1">p { margin: 0 }</style><style id="s2">a { color: red }</style>"#);
+    let session = Session::start("");
+    js(r#"
+        document.getElementById('s1').sheet.insertRule('.x { color: red }');
+        document.getElementById('s2').sheet.insertRule('.y { color: red }');
+    "#);
+    sleep(0).await;
+    js(r#"
+        document.getElementById('s1').textContent = 'h1 { color: purple }';
+        document.getElementById('s2').firstChild.data = 'b { color: blue }';
+    "#);
+    sleep(0).await;
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    let css = |id: &str| {
+        let element = mirror.element(mirror.find("id", id).unwrap());
+        element.state.as_ref().and_then(|s| s.css.clone())
+    };
+    assert_eq!(css("s1").as_deref(), Some("h1 { color: purple; }"));
+    assert_eq!(css("s2").as_deref(), Some("b { color: blue; }"));
+}
+
+#[wasm_bindgen_test]
 fn mutations_rebuild_the_live_tree() {
     fixture(r#"<ul id="list"><li>one</li><li>two</li></ul><p id="para" class="a">text</p>"#);
     let session = Session::start("");

@@ -24,7 +24,8 @@
 //!   shadow root through `attachShadow`, an element that became blocked or masked (or
 //!   stopped being), and a `<style>` or `<link>` whose rules changed through CSSOM
 //!   (`insertRule`/`deleteRule`, as CSS-in-JS libraries do) — then with its rules in
-//!   `ElementState::css`, which the replayer prefers to the element's text. The model has
+//!   `ElementState::css`, which the replayer prefers to the element's text (so such a
+//!   `<style>` is serialized again, with its new rules, when its text changes). The model has
 //!   no event for one rule, so a sheet edited many times is sent whole each time (once per
 //!   batch at most).
 //! - Not followed: closed shadow roots, `adoptedStyleSheets` and constructed sheets, the

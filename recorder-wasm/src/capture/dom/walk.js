@@ -417,6 +417,9 @@ export class Walker {
           seen.add(node);
           added.add(node);
         }
+        // New text replaces the rules of a <style> edited through CSSOM: its recorded
+        // rules are stale, so it is serialized again (likewise for a text change, below).
+        if (this.cssom.has(record.target)) refresh.push(record.target);
       } else if (type === 'attributes') {
         // Names changed per element: a string for one (the usual case), an array for more.
         const ns = record.attributeNamespace;
@@ -429,6 +432,8 @@ export class Walker {
         } else if (!names.includes(key)) names.push(key);
       } else {
         texts.add(record.target);
+        const parent = record.target.parentNode;
+        if (parent !== null && this.cssom.has(parent)) refresh.push(parent);
       }
     }
     // An element that became blocked or masked (or stopped being) is serialized again.
