@@ -410,6 +410,52 @@ fn a_neutralized_attribute_follows_later_changes() {
 }
 
 #[wasm_bindgen_test]
+fn namespaced_attributes_are_where_the_html_parser_puts_them() {
+    let xmlns = "http://www.w3.org/2000/xmlns/";
+    let xlink = "http://www.w3.org/1999/xlink";
+    let body = vec![
+        el(
+            Namespace::Svg,
+            "svg",
+            &[
+                ("id", "svg"),
+                ("xmlns", "http://www.w3.org/2000/svg"),
+                ("xmlns:xlink", xlink),
+            ],
+            vec![el(
+                Namespace::Svg,
+                "use",
+                &[("id", "use"), ("xlink:href", "#a"), ("xml:lang", "en")],
+                vec![],
+            )],
+        ),
+        // On an HTML element, the parser keeps such names plain.
+        h(
+            "div",
+            &[("id", "div"), ("xlink:href", "#b"), ("xmlns", "x")],
+            vec![],
+        ),
+    ];
+    let events = vec![Event::new(0, snapshot(1, &page(vec![], body)))];
+    let run = start(bytes(&encode(&events, 10)), &[]).unwrap();
+    let doc = run.doc();
+    let ns = |id: &str, name: &str| {
+        let el = doc.get_element_by_id(id).unwrap();
+        el.get_attribute_node(name).unwrap().namespace_uri()
+    };
+    assert_eq!(ns("svg", "xmlns").as_deref(), Some(xmlns));
+    assert_eq!(ns("svg", "xmlns:xlink").as_deref(), Some(xmlns));
+    assert_eq!(ns("use", "xlink:href").as_deref(), Some(xlink));
+    assert_eq!(
+        ns("use", "xml:lang").as_deref(),
+        Some("http://www.w3.org/XML/1998/namespace")
+    );
+    assert_eq!(ns("div", "xlink:href"), None);
+    assert_eq!(ns("div", "xmlns"), None);
+    run.finish();
+}
+
+#[wasm_bindgen_test]
 fn every_seek_shows_exactly_the_mirror_at_that_time() {
     let events = generated_session(42, 400, 20, 100);
     let duration = events.last().unwrap().time;

@@ -53,6 +53,7 @@ pub(crate) const INJECTED_ATTR: &str = "data-tapedeck-injected";
 const DOCUMENT_CSS: &str = "*{overflow-anchor:none!important}noscript{display:none!important}\
     [data-tapedeck-blocked]{background:repeating-linear-gradient(45deg,#d4d4d8 0 8px,#e4e4e7 8px 16px)!important}";
 
+const HTML: &str = "http://www.w3.org/1999/xhtml";
 const XLINK: &str = "http://www.w3.org/1999/xlink";
 const XML: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
@@ -753,15 +754,19 @@ fn set_plain(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);
 }
 
-/// Sets an attribute, in the XLink, XML or XMLNS namespace when its prefix says so
-/// (`<use xlink:href>` only works in the XLink namespace).
+/// Sets an attribute, in the XLink, XML or XMLNS namespace where the HTML parser puts it:
+/// on SVG and MathML elements, by prefix, and `xmlns` itself (`<use xlink:href>` only works
+/// in the XLink namespace). On HTML elements such names are plain, as parsed.
 fn set_qualified(el: &Element, name: &str, value: &str) {
     let namespace = match name.split_once(':') {
         Some(("xlink", _)) => Some(XLINK),
         Some(("xml", _)) => Some(XML),
         Some(("xmlns", _)) => Some(XMLNS),
+        None if name == "xmlns" => Some(XMLNS),
         _ => None,
     };
+    // Asked only for the rare names above: one more call across the boundary.
+    let namespace = namespace.filter(|_| el.namespace_uri().as_deref() != Some(HTML));
     let set = match namespace {
         Some(ns) => el.set_attribute_ns(Some(ns), name, value),
         None => el.set_attribute(name, value),
