@@ -5,8 +5,8 @@
 // must be the same, line for line:
 //   (a) natively: `tapedeck html --raw --at T` (`Dom::to_html` of `dom_at(T)`), parsed back
 //       in the browser with DOMParser;
-//   (b) in the browser player, once it is on this branch (`tapedeck/replay`): `r.document`
-//       after `seek(T)`.
+//   (b) in the browser player (`tapedeck/replay`): `r.document` after `seek(T)`, seeking
+//       forward through the checkpoints and back again.
 // canon.js lists what is normalized and why; any other difference is a bug.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,7 +91,11 @@ const SCENARIOS = [
   { name: 'nested and moved nodes', page: 'nested.html', steps: scripts('reparent', 'swap', 'addRemove', 'chain', 'fragments', 'lateMoves') },
   { name: 'SVG and MathML', page: 'svg.html', steps: scripts('script', 'attrs', 'move') },
   { name: 'inline, linked and CSSOM styles', page: 'styles.html', steps: scripts('cssom', 'attributes', 'link', 'remove') },
-  { name: 'attribute and text churn', page: 'churn.html', steps: scripts('attributes', 'text', 'normalize', 'batches') },
+  { name: 'attribute and text churn', page: 'churn.html', steps: [
+    ...scripts('attributes', 'text', 'document'),
+    { name: 'toggle details', run: (page) => page.click('#summary') },
+    ...scripts('normalize', 'batches'),
+  ] },
   { name: 'tables', page: 'tables.html', steps: scripts('rows', 'sort', 'restructure') },
   { name: 'shadow DOM', page: 'shadow.html', steps: scripts('attach', 'mutate', 'slots') },
   { name: 'same-origin iframes', page: 'iframes.html', steps: scripts('mutate', 'add', 'navigate', 'adopt') },
@@ -156,6 +160,30 @@ async function record(scenario) {
   return { page, frames: frames.map((f) => Buffer.from(f, 'base64')), live };
 }
 
+/** The player's canonical document after seeking to each of `times` in turn. */
+function replay(page, frames, times, options) {
+  return page.evaluate(async ({ frames, times, options }) => {
+    const { Replayer } = await import('/npm/dist/replay.js');
+    const { canon } = await import('/tests/e2e/canon.js');
+    const bytes = frames.map((b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+    const root = document.createElement('div');
+    root.style.cssText = 'width: 800px; height: 600px';
+    document.body.append(root);
+    const r = await Replayer.create(bytes, { root, cursor: false, clicks: false });
+    const out = [];
+    try {
+      for (const t of times) {
+        await r.seek(t);
+        out.push(canon(r.document, { ...options, mode: 'replayed', target: 'player' }));
+      }
+    } finally {
+      r.destroy();
+      root.remove();
+    }
+    return out;
+  }, { frames: frames.map((f) => f.toString('base64')), times, options });
+}
+
 /** Checkpoint name → time, checking that no DOM event shares a checkpoint's time after it. */
 function checkpointTimes(file) {
   const events = execFileSync(CLI, ['json', file], { encoding: 'utf8', maxBuffer: 1 << 30 })
@@ -212,6 +240,16 @@ for (const scenario of SCENARIOS) {
         return html.map((h) => canon(parseExport(h), { ...options, mode: 'replayed', target: 'export' }));
       }, { html, options: scenario.options ?? {} });
       live.forEach(({ n, dom }, i) => assertSameDom(exported[i], dom.export, `native dom_at(${times.get(n)} ms), checkpoint '${n}'`));
+
+      // (b) The browser player, seeking forward through the checkpoints, then backward.
+      if (!HAS_PLAYER) return;
+      const order = live.map(({ n }) => times.get(n));
+      const played = await replay(page, frames, [...order, ...order.slice(0, -1).reverse()], scenario.options ?? {});
+      const back = played.splice(order.length).reverse();
+      live.forEach(({ n, dom }, i) => {
+        assertSameDom(played[i], dom.player, `player after seek(${times.get(n)}), checkpoint '${n}'`);
+        if (i < back.length) assertSameDom(back[i], dom.player, `player after seeking back to ${times.get(n)}, checkpoint '${n}'`);
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await page.close();
