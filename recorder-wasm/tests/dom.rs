@@ -322,6 +322,27 @@ async fn new_text_replaces_rules_inserted_through_cssom() {
 }
 
 #[wasm_bindgen_test]
+async fn template_content_is_recorded_and_followed() {
+    fixture(r#"<template id="tpl"><p class="a">in <b>template</b></p><!-- c --></template>"#);
+    let session = Session::start("");
+    js(r#"
+        const content = document.getElementById('tpl').content;
+        content.firstChild.append(' more');
+        content.querySelector('b').textContent = 'changed';
+        content.firstChild.setAttribute('class', 'b');
+        content.append(document.createElement('hr'));
+        content.lastChild.previousSibling.remove();
+    "#);
+    sleep(0).await;
+    let mirror = assert_mirrors_live(&session);
+    assert_eq!(
+        mirror.outer_html("tpl"),
+        r#"<template id="tpl"><p class="b">in <b>changed</b> more</p><hr></template>"#
+    );
+    session.stop();
+}
+
+#[wasm_bindgen_test]
 fn mutations_rebuild_the_live_tree() {
     fixture(r#"<ul id="list"><li>one</li><li>two</li></ul><p id="para" class="a">text</p>"#);
     let session = Session::start("");

@@ -2,7 +2,8 @@
 //!
 //! - At start (and on [`Capture::snapshot`]) the whole document is serialized into a
 //!   [`Snapshot`]: document, doctype, elements with their attributes and namespace, text,
-//!   comments, CDATA; open shadow roots (first child of their host) and same-origin iframe
+//!   comments, CDATA; a `<template>`'s content (as its children, as HTML writes it); open
+//!   shadow roots (first child of their host) and same-origin iframe
 //!   documents (child of their `<iframe>`); input values and checked state per the privacy
 //!   rules ([`crate::capture::privacy`]); scroll offsets; the rules of same-origin
 //!   `<link rel=stylesheet>` sheets (cross-origin sheets throw a SecurityError on
@@ -15,7 +16,8 @@
 //!   resolves them against `Meta.url` (resolving here would cost a URL parse per
 //!   attribute and bytes per URL, for no information the replayer lacks).
 //! - One MutationObserver (child lists, attributes, character data, subtree) watches the
-//!   document, each shadow root and each same-origin frame document; each callback becomes
+//!   document, each shadow root, each template's content and each same-origin frame
+//!   document; each callback becomes
 //!   one [`MutationBatch`] (see [`mutation`] for how it is computed). The capture
 //!   registers the recording's barrier, which drains the observer's pending records, so an
 //!   event from any other hook comes after the DOM changes made before it.

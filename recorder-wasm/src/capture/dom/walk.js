@@ -83,10 +83,22 @@ export function sheetText(el) {
   }
 }
 
-/** The parent of a node in the recorded tree: a shadow root's host, a frame's document's frame. */
+// A <template>'s content fragment → the template: its nodes are recorded as the template's
+// children (as HTML writes them), and the observer watches each content fragment.
+const TEMPLATE_OF = new WeakMap();
+
+/** `node`, or the template whose content it is. */
+function owner(node) {
+  return node.nodeType === 11 ? TEMPLATE_OF.get(node) || node : node;
+}
+
+/**
+ * The parent of a node in the recorded tree: a shadow root's host, a frame's document's
+ * frame, a template's content's template.
+ */
 function mirrorParent(node) {
   const parent = node.parentNode;
-  if (parent !== null) return parent;
+  if (parent !== null) return owner(parent);
   const type = node.nodeType;
   if (type === 11) return node.host || null;
   if (type === 9) {
@@ -330,6 +342,14 @@ export class Walker {
         case 'link':
           if (isStylesheetLink(el)) special = S_SHEET;
           break;
+        case 'template':
+          if (ns === HTML_NS) {
+            const content = el.content;
+            TEMPLATE_OF.set(content, el);
+            this.observer.observe(content, OBSERVE);
+            cur = content.firstChild;
+          }
+          break;
         case 'iframe':
           flags |= OPAQUE;
           cur = null;
@@ -408,7 +428,7 @@ export class Walker {
           const node = gone[j];
           if (!seen.has(node)) {
             seen.add(node);
-            removed.set(node, record.target);
+            removed.set(node, owner(record.target));
           }
         }
         const come = record.addedNodes;
