@@ -456,6 +456,69 @@ fn namespaced_attributes_are_where_the_html_parser_puts_them() {
 }
 
 #[wasm_bindgen_test]
+fn a_templates_children_are_its_content() {
+    let body = vec![h(
+        "template",
+        &[("id", "tpl")],
+        vec![h("p", &[("id", "in")], vec![text("inert")])],
+    )];
+    let snap = snapshot(1, &page(vec![], body));
+    let dom = recorder_core::dom::Dom::from_snapshot(&snap).unwrap();
+    let (tpl, p) = (find(&dom, "tpl"), find(&dom, "in"));
+    let add = |parent: NodeId, first_id: NodeId| {
+        let mut nodes = Vec::new();
+        flatten(&h("b", &[], vec![text("added")]), &mut nodes);
+        AddedTree {
+            parent,
+            before: None,
+            first_id,
+            nodes,
+        }
+    };
+    let events = vec![
+        Event::new(0, snap),
+        Event::new(
+            10,
+            MutationBatch {
+                adds: vec![add(tpl, 100), add(p, 200)],
+                ..Default::default()
+            },
+        ),
+    ];
+    let run = start(bytes(&encode(&events, 10)), &[]).unwrap();
+    let shown = || {
+        let template = run.doc().get_element_by_id("tpl").unwrap();
+        let content: web_sys::Node = Reflect::get(&template, &"content".into())
+            .unwrap()
+            .unchecked_into();
+        let children = content.child_nodes();
+        let inner: Vec<String> = (0..children.length())
+            .map(|i| {
+                children
+                    .item(i)
+                    .unwrap()
+                    .unchecked_into::<Element>()
+                    .outer_html()
+            })
+            .collect();
+        (template.child_nodes().length(), inner)
+    };
+    assert_eq!(shown(), (0, vec![r#"<p id="in">inert</p>"#.to_owned()]));
+    run.player.seek(10.0).unwrap();
+    assert_eq!(
+        shown(),
+        (
+            0,
+            vec![
+                r#"<p id="in">inert<b>added</b></p>"#.to_owned(),
+                "<b>added</b>".to_owned()
+            ]
+        )
+    );
+    run.finish();
+}
+
+#[wasm_bindgen_test]
 fn every_seek_shows_exactly_the_mirror_at_that_time() {
     let events = generated_session(42, 400, 20, 100);
     let duration = events.last().unwrap().time;

@@ -184,7 +184,7 @@ impl Live {
             else {
                 continue;
             };
-            let parent = parent.clone();
+            let parent = children_parent(dom.node(tree.parent), parent);
             let before = tree.before.and_then(|b| self.nodes.get(&b).cloned());
             let last = u32::try_from(tree.nodes.len().saturating_sub(1))
                 .ok()
@@ -327,10 +327,11 @@ impl Live {
                 }
             };
             if descend {
+                let container = children_parent(Some(n), &live);
                 let mut child = n.last_child();
                 while let Some(c) = child {
                     if range.is_none_or(|r| r.contains(&c.id())) {
-                        stack.push((c, live.clone()));
+                        stack.push((c, container.clone()));
                     }
                     child = c.prev_sibling();
                 }
@@ -774,6 +775,22 @@ fn set_qualified(el: &Element, name: &str, value: &str) {
     if set.is_err() && namespace.is_some() {
         set_plain(el, name, value);
     }
+}
+
+/// Where the children of mirror node `n`, shown as `live`, go: a template's content (the
+/// mirror records it as the template's children, as HTML writes it), else `live` itself.
+fn children_parent(n: Option<NodeRef<'_>>, live: &Node) -> Node {
+    let template = n
+        .and_then(|n| n.element())
+        .is_some_and(|e| e.is_html("template"));
+    if template {
+        if let Ok(content) = js_sys::Reflect::get(live, &"content".into()) {
+            if content.is_object() {
+                return content.unchecked_into();
+            }
+        }
+    }
+    live.clone()
 }
 
 /// The document nodes created under `parent` belong to.
