@@ -410,7 +410,7 @@ fn a_neutralized_attribute_follows_later_changes() {
 }
 
 #[wasm_bindgen_test]
-fn namespaced_attributes_are_where_the_html_parser_puts_them() {
+fn attributes_are_named_and_namespaced_as_the_html_parser_makes_them() {
     let xmlns = "http://www.w3.org/2000/xmlns/";
     let xlink = "http://www.w3.org/1999/xlink";
     let body = vec![
@@ -429,10 +429,16 @@ fn namespaced_attributes_are_where_the_html_parser_puts_them() {
                 vec![],
             )],
         ),
-        // On an HTML element, the parser keeps such names plain.
+        // On an HTML element, the parser keeps such names plain. It also makes names the
+        // DOM API refuses (`<p =x>`).
         h(
             "div",
-            &[("id", "div"), ("xlink:href", "#b"), ("xmlns", "x")],
+            &[
+                ("id", "div"),
+                ("xlink:href", "#b"),
+                ("xmlns", "x"),
+                ("=x", "1"),
+            ],
             vec![],
         ),
     ];
@@ -452,6 +458,8 @@ fn namespaced_attributes_are_where_the_html_parser_puts_them() {
     );
     assert_eq!(ns("div", "xlink:href"), None);
     assert_eq!(ns("div", "xmlns"), None);
+    let div = doc.get_element_by_id("div").unwrap();
+    assert_eq!(div.get_attribute("=x").as_deref(), Some("1"));
     run.finish();
 }
 

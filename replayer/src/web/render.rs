@@ -772,9 +772,48 @@ fn set_qualified(el: &Element, name: &str, value: &str) {
         Some(ns) => el.set_attribute_ns(Some(ns), name, value),
         None => el.set_attribute(name, value),
     };
-    if set.is_err() && namespace.is_some() {
-        set_plain(el, name, value);
+    if set.is_err() {
+        if namespace.is_some() {
+            set_plain(el, name, value);
+        } else {
+            let _ = set_parsed(el, name, value);
+        }
     }
+}
+
+/// Sets an attribute whose name only the HTML parser makes (`=x`, from `<p =x>`): the DOM
+/// API refuses it, so one is parsed on an element of an inert template and moved over.
+/// Only the name is parsed, and only a name that cannot end the tag or start another
+/// attribute (none of whitespace, `/`, `>`, and `=` only first); the value is set through
+/// the DOM.
+fn set_parsed(el: &Element, name: &str, value: &str) -> Result<(), JsValue> {
+    let parsable = name.starts_with('=')
+        && !name[1..].contains('=')
+        && !name
+            .bytes()
+            .any(|b| matches!(b, 0 | b'\t' | b'\n' | 0x0c | b'\r' | b' ' | b'/' | b'>'));
+    if !parsable {
+        return Err(JsValue::NULL);
+    }
+    let doc = el.owner_document().ok_or(JsValue::NULL)?;
+    let template = doc.create_element("template")?;
+    template.set_inner_html(&format!("<p {name}>"));
+    let content: Node = js_sys::Reflect::get(&template, &"content".into())?.unchecked_into();
+    let holder = content.first_child().ok_or(JsValue::NULL)?;
+    let attrs = js_sys::Reflect::get(&holder, &"attributes".into())?;
+    let attr = js_sys::Reflect::get_u32(&attrs, 0)?;
+    let name_of = js_sys::Reflect::get(&attr, &"name".into())?;
+    if name_of.as_string().as_deref() != Some(name) {
+        return Err(JsValue::NULL);
+    }
+    let call = |target: &JsValue, method: &str, arg: &JsValue| -> Result<JsValue, JsValue> {
+        let f: js_sys::Function = js_sys::Reflect::get(target, &method.into())?.unchecked_into();
+        f.call1(target, arg)
+    };
+    call(&holder, "removeAttributeNode", &attr)?;
+    js_sys::Reflect::set(&attr, &"value".into(), &value.into())?;
+    call(el, "setAttributeNode", &attr)?;
+    Ok(())
 }
 
 /// Where the children of mirror node `n`, shown as `live`, go: a template's content (the
