@@ -289,7 +289,7 @@ class Canon {
       if (this.player && !this.live) {
         if (el.localName === 'script' && name === 'type') continue;
         if (el.localName === 'iframe' && name === 'sandbox') continue;
-        if (name.startsWith('data-tapedeck-') && !isMarker(name)) {
+        if (name.startsWith('data-tapedeck-') && !isMarker(name, el)) {
           name = name.slice('data-tapedeck-'.length);
           const colon = /^(xlink|xml|xmlns)-/.exec(name);
           if (colon) name = name.replace('-', ':');
@@ -315,8 +315,11 @@ class Canon {
   }
 }
 
-const isMarker = (name) => ['data-tapedeck-block', 'data-tapedeck-mask', 'data-tapedeck-unmask',
-  'data-tapedeck-blocked', 'data-tapedeck-href', 'data-tapedeck-injected'].includes(name);
+// The privacy markers and the player's own markers (an inlined sheet's `href` on its
+// `<style>`), as opposed to attributes the player renamed.
+const isMarker = (name, el) => ['data-tapedeck-block', 'data-tapedeck-mask', 'data-tapedeck-unmask',
+  'data-tapedeck-blocked', 'data-tapedeck-injected'].includes(name)
+  || (name === 'data-tapedeck-href' && el.localName === 'style');
 
 function fmtAttr(a) {
   const ns = a.ns && SHORT_NS[a.ns] ? `[${SHORT_NS[a.ns]}]` : a.ns ? `[${a.ns}]` : '';
