@@ -343,6 +343,23 @@ async fn template_content_is_recorded_and_followed() {
 }
 
 #[wasm_bindgen_test]
+async fn a_blocked_element_is_recorded_again_when_its_attributes_change_its_size() {
+    fixture(r#"<div id="ad" data-tapedeck-block style="width: 120px; height: 30px">ad</div>"#);
+    let session = Session::start("");
+    js("document.getElementById('ad').style.height = '60px';");
+    sleep(0).await;
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    let ad = mirror.element(mirror.find("id", "ad").unwrap());
+    let size = ad.state.as_ref().unwrap().blocked.unwrap();
+    assert_eq!((size.width, size.height), (120, 60));
+    assert!(
+        !ad.attrs.iter().any(|a| a.name == "style"),
+        "still only the kept attributes"
+    );
+}
+
+#[wasm_bindgen_test]
 fn mutations_rebuild_the_live_tree() {
     fixture(r#"<ul id="list"><li>one</li><li>two</li></ul><p id="para" class="a">text</p>"#);
     let session = Session::start("");

@@ -24,7 +24,8 @@
 //! - Re-serialized in place (a removal and an addition with fresh ids): an `<iframe>` whose
 //!   document loaded, a `<link rel=stylesheet>` whose sheet loaded, a host that got a
 //!   shadow root through `attachShadow`, an element that became blocked or masked (or
-//!   stopped being), and a `<style>` or `<link>` whose rules changed through CSSOM
+//!   stopped being), a blocked element whose attributes changed (for its new size), and a
+//!   `<style>` or `<link>` whose rules changed through CSSOM
 //!   (`insertRule`/`deleteRule`, as CSS-in-JS libraries do) — then with its rules in
 //!   `ElementState::css`, which the replayer prefers to the element's text (so such a
 //!   `<style>` is serialized again, with its new rules, when its text changes). The model has

@@ -456,12 +456,14 @@ export class Walker {
         if (parent !== null && this.cssom.has(parent)) refresh.push(parent);
       }
     }
-    // An element that became blocked or masked (or stopped being) is serialized again.
+    // An element that became blocked or masked (or stopped being) is serialized again; so
+    // is a blocked one whose attributes changed (its style or class may change its size,
+    // which is all that is recorded of it).
     for (const el of attrs.keys()) {
       const value = ids.get(el);
       if (value === undefined || el.nodeType !== 1) continue;
       const flags = value % SCALE;
-      if (el.matches(this.blockSelector) !== ((flags & BLOCKED) !== 0)) {
+      if (el.matches(this.blockSelector) || (flags & BLOCKED) !== 0) {
         refresh.push(el);
         continue;
       }
