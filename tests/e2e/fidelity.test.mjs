@@ -10,13 +10,15 @@
 // canon.js lists what is normalized and why; any other difference is a bug.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile as execFileCallback, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, launchBrowser, ROOT } from './harness.mjs';
 
 const CLI = join(ROOT, 'target', 'debug', 'tapedeck');
+const execFile = promisify(execFileCallback);
 const HAS_PLAYER = existsSync(join(ROOT, 'npm', 'dist', 'replay.js'));
 
 /** A step that runs `window.steps[name]()` in the page (awaiting what it returns). */
@@ -99,6 +101,7 @@ const SCENARIOS = [
   { name: 'tables', page: 'tables.html', steps: scripts('rows', 'sort', 'restructure') },
   { name: 'shadow DOM', page: 'shadow.html', steps: scripts('attach', 'mutate', 'slots') },
   { name: 'same-origin iframes', page: 'iframes.html', steps: scripts('mutate', 'add', 'navigate', 'adopt') },
+  { name: 'blocked and masked content', page: 'privacy.html', steps: scripts('inside', 'toggle', 'resize') },
   { name: 'entities, emoji, RTL', page: 'entities.html', steps: scripts('script') },
   { name: 'whitespace-sensitive text', page: 'pre.html', steps: scripts('script') },
 ];
@@ -233,8 +236,8 @@ for (const scenario of SCENARIOS) {
       }
 
       // (a) The native replayer.
-      const html = live.map(({ n }) => execFileSync(CLI, ['html', '--raw', '--at', String(times.get(n)), file],
-        { encoding: 'utf8', maxBuffer: 1 << 30 }));
+      const html = await Promise.all(live.map(async ({ n }) => (await execFile(CLI,
+        ['html', '--raw', '--at', String(times.get(n)), file], { encoding: 'utf8', maxBuffer: 1 << 30 })).stdout));
       const exported = await page.evaluate(async ({ html, options }) => {
         const { canon, parseExport } = await import('/tests/e2e/canon.js');
         return html.map((h) => canon(parseExport(h), { ...options, mode: 'replayed', target: 'export' }));
