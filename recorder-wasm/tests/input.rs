@@ -193,6 +193,48 @@ async fn a_form_reset_records_the_values_it_restores() {
 }
 
 #[wasm_bindgen_test]
+async fn an_untouched_control_follows_its_default() {
+    fixture(
+        r#"<textarea id="ta" data-tapedeck-unmask>old</textarea><input id="cb" type="checkbox">
+        <select id="s" data-tapedeck-unmask><option>a</option><option>b</option></select>
+        <input id="r1" type="radio" name="g" checked><input id="r2" type="radio" name="g">
+        <input id="dirty" type="checkbox">"#,
+    );
+    js("document.getElementById('dirty').click(); document.getElementById('dirty').click();");
+    let session = Session::start("");
+    js(r#"
+        const $ = (id) => document.getElementById(id);
+        $('ta').textContent = 'new';
+        $('cb').defaultChecked = true;
+        $('s').options[1].defaultSelected = true;
+        $('r2').defaultChecked = true;
+        $('dirty').defaultChecked = true;
+    "#);
+    sleep(0).await;
+    let events = session.stop();
+    let values = |id: &str| {
+        inputs_of(&events, id)
+            .iter()
+            .map(|i| (i.value.clone(), i.user))
+            .collect::<Vec<_>>()
+    };
+    let script = |v: InputValue| vec![(v, false)];
+    assert_eq!(values("ta"), script(InputValue::Text("new".into())));
+    assert_eq!(values("cb"), script(InputValue::Checked(true)));
+    assert_eq!(values("s"), script(InputValue::Selected(vec![1])));
+    assert_eq!(values("r2"), script(InputValue::Checked(true)));
+    assert_eq!(values("r1"), script(InputValue::Checked(false)));
+    // A control the user changed keeps its state (recorded again at most).
+    assert!(
+        values("dirty")
+            .iter()
+            .all(|(v, _)| *v == InputValue::Checked(false)),
+        "{:?}",
+        values("dirty")
+    );
+}
+
+#[wasm_bindgen_test]
 fn user_input_and_clicks_are_recorded() {
     fixture(FORM);
     // The page's own typing changes the value without calling the setter: emulate it with

@@ -8,6 +8,7 @@
 //! | `focus` / `blur` | [`Focus`] |
 //! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules; a radio button checked also records the others of its group as unchecked |
 //! | `reset` of a form | [`Input`] for each of its controls whose value changed, once the reset is done (`user: false`) |
+//! | a control's default changed (`checked`/`selected` attribute, textarea text), seen by the DOM capture | [`Input`] if its current state followed (`user: false`) |
 //! | `scroll` of the document or any element, per target every `scrollSampleMs` | [`Scroll`] |
 //! | `resize` | [`Viewport`] |
 //! | `history.pushState` / `replaceState`, `popstate`, `hashchange` | [`Navigation`] |
@@ -59,6 +60,17 @@ pub(crate) fn settle() {
     if let Some(state) = state {
         state.flush_moves();
         state.flush_resets();
+    }
+}
+
+/// Records the current state of form control `node` (an `<option>`: of its `<select>`) if
+/// it changed: called by the DOM capture when a control's default changed, which an
+/// untouched control follows without any event.
+pub(crate) fn control_changed(node: &JsValue) {
+    let state = CURRENT.with(|c| c.try_borrow().ok().and_then(|w| w.upgrade()));
+    if let (Some(state), true) = (state, is_element(node)) {
+        let option = node.unchecked_ref::<Element>().local_name() == "option";
+        state.on_property_set(node, option);
     }
 }
 

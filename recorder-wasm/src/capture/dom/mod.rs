@@ -12,6 +12,9 @@
 //! - Not recorded: the text of `<script>` (replay never runs it) and the content of
 //!   `<noscript>` (never shown when scripts run); the element and its attributes are.
 //!   A `<textarea>`'s text is its default value: it is recorded as the element's value.
+//!   A control whose default changes (its `checked` or `selected` attribute, a textarea's
+//!   text) gets an `Input` event with its current state after the batch: an untouched
+//!   control follows its default.
 //! - Attributes are recorded as written: relative URLs stay relative, and the replayer
 //!   resolves them against `Meta.url` (resolving here would cost a URL parse per
 //!   attribute and bytes per URL, for no information the replayer lacks).
@@ -93,6 +96,9 @@ extern "C" {
 
     #[wasm_bindgen(method, getter)]
     fn specials(this: &Walker) -> Array;
+
+    #[wasm_bindgen(method, getter)]
+    fn controls(this: &Walker) -> Array;
 
     #[wasm_bindgen(js_name = sheetText)]
     fn sheet_text(element: &web_sys::Element) -> Option<String>;
@@ -350,6 +356,11 @@ impl Shared {
             Some(batch) => recording.emit_dom(batch.into()),
             // The replayer's tree can no longer be trusted to match ids: start over.
             None => self.snapshot(),
+        }
+        // A control whose default changed (a `checked` or `selected` attribute, a
+        // textarea's text) may have a new current state without any event: recorded now.
+        for control in self.walker.controls().iter() {
+            crate::capture::input::control_changed(&control);
         }
     }
 

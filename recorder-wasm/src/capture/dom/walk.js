@@ -127,6 +127,9 @@ export class Walker {
     this.next = 1;
     this.out = [];
     this.specials = [];
+    // Form controls whose current state may have followed a change of their default (a
+    // `checked` or `selected` attribute, a textarea's text) in the last batch.
+    this.controls = [];
     this.blocked = new Set();
     this.masked = new Set();
     this.scroll = false;
@@ -169,6 +172,7 @@ export class Walker {
     this.next = next;
     this.out.length = 0;
     this.specials.length = 0;
+    this.controls.length = 0;
     this.blocked.clear();
     this.masked.clear();
   }
@@ -440,11 +444,15 @@ export class Walker {
         // New text replaces the rules of a <style> edited through CSSOM: its recorded
         // rules are stale, so it is serialized again (likewise for a text change, below).
         if (this.cssom.has(record.target)) refresh.push(record.target);
+        if (record.target.localName === 'textarea') this.controls.push(record.target);
       } else if (type === 'attributes') {
         // Names changed per element: a string for one (the usual case), an array for more.
         const ns = record.attributeNamespace;
         const key = ns ? ns + '\0' + record.attributeName : record.attributeName;
         const target = record.target;
+        const name = record.attributeName;
+        if ((name === 'checked' && target.localName === 'input')
+          || (name === 'selected' && target.localName === 'option')) this.controls.push(target);
         const names = attrs.get(target);
         if (names === undefined) attrs.set(target, key);
         else if (typeof names === 'string') {
@@ -454,6 +462,7 @@ export class Walker {
         texts.add(record.target);
         const parent = record.target.parentNode;
         if (parent !== null && this.cssom.has(parent)) refresh.push(parent);
+        if (parent !== null && parent.localName === 'textarea') this.controls.push(parent);
       }
     }
     // An element that became blocked or masked (or stopped being) is serialized again; so
