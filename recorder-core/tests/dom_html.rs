@@ -133,6 +133,17 @@ fn raw_text_elements_are_not_escaped() {
          <textarea>&lt;b&gt;&amp;&lt;/b&gt;</textarea>\
          <title>a &lt; b</title>"
     );
+    // Except that a <style>'s text cannot end it early: `<\/style` is the same CSS.
+    assert_eq!(
+        body_html(vec![el(
+            "style",
+            &[],
+            vec![text(
+                ".a::before { content: \"</style><p>\" } /* </STYLE > */"
+            )]
+        )]),
+        "<style>.a::before { content: \"<\\/style><p>\" } /* <\\/STYLE > */</style>"
+    );
 }
 
 #[test]

@@ -21,8 +21,9 @@
 //!   and so `outerHTML`, lose that newline).
 //!
 //! Text of `<script>`, `<style>` and the other raw-text elements is written as recorded,
-//! as `outerHTML` does: the output is as trustworthy as the recorded page, and is only
-//! to be rendered sandboxed.
+//! as `outerHTML` does (except that `</style` in a `<style>`'s text is written `<\/style`,
+//! the same CSS, so that the text cannot end the element early): the output is as
+//! trustworthy as the recorded page, and is only to be rendered sandboxed.
 
 use super::{Dom, NodeData, NIL};
 use crate::event::{Attr, Doctype, ElementState, Namespace, NodeId};
@@ -253,11 +254,16 @@ impl<'a> Writer<'a> {
                 None
             }
             NodeData::Text(t) => {
-                let raw = s.parent != NIL
-                    && matches!(&*dom.slot(s.parent).data,
-                        NodeData::Element(p) if p.namespace == Namespace::Html
-                            && RAW_TEXT.contains(&&*p.tag));
-                if raw {
+                let parent = (s.parent != NIL).then(|| &*dom.slot(s.parent).data);
+                let raw = match parent {
+                    Some(NodeData::Element(p)) if p.namespace == Namespace::Html => {
+                        RAW_TEXT.contains(&&*p.tag).then_some(&*p.tag)
+                    }
+                    _ => None,
+                };
+                if raw == Some("style") {
+                    escape_css(&mut self.out, t);
+                } else if raw.is_some() {
                     self.out.push_str(t);
                 } else {
                     escape_text(&mut self.out, t);
