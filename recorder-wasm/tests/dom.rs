@@ -360,6 +360,41 @@ async fn a_blocked_element_is_recorded_again_when_its_attributes_change_its_size
 }
 
 #[wasm_bindgen_test]
+async fn loads_inside_shadow_roots_and_frames_are_followed() {
+    // `load` is not composed: the document does not see it from inside a shadow root or
+    // a frame's document.
+    fixture(r#"<div id="host"></div>"#);
+    let session = Session::start("");
+    js(r#"
+        const root = document.getElementById('host').attachShadow({ mode: 'open' });
+        const frame = document.createElement('iframe');
+        frame.srcdoc = '<p id="in-shadow">loaded in a shadow root</p><div id="inner-host"></div>';
+        const loaded = (f) => new Promise((r) => f.addEventListener('load', () => setTimeout(r, 0), { once: true }));
+        root.append(frame);
+        window.__loaded = loaded(frame).then(() => {
+            const inner = frame.contentDocument.createElement('iframe');
+            inner.srcdoc = '<p id="in-frame">loaded in a frame</p>';
+            const done = loaded(inner);
+            frame.contentDocument.body.append(inner);
+            return done;
+        });
+    "#);
+    wait(js("return window.__loaded")).await;
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    assert!(
+        mirror.find("id", "in-shadow").is_some(),
+        "{}",
+        debug_text(&events)
+    );
+    assert!(
+        mirror.find("id", "in-frame").is_some(),
+        "{}",
+        debug_text(&events)
+    );
+}
+
+#[wasm_bindgen_test]
 fn mutations_rebuild_the_live_tree() {
     fixture(r#"<ul id="list"><li>one</li><li>two</li></ul><p id="para" class="a">text</p>"#);
     let session = Session::start("");

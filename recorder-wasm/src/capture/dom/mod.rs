@@ -25,7 +25,8 @@
 //!   registers the recording's barrier, which drains the observer's pending records, so an
 //!   event from any other hook comes after the DOM changes made before it.
 //! - Re-serialized in place (a removal and an addition with fresh ids): an `<iframe>` whose
-//!   document loaded, a `<link rel=stylesheet>` whose sheet loaded, a host that got a
+//!   document loaded, a `<link rel=stylesheet>` whose sheet loaded (also inside shadow roots
+//!   and frame documents, which `load` does not leave: each gets a listener), a host that got a
 //!   shadow root through `attachShadow`, an element that became blocked or masked (or
 //!   stopped being), a blocked element whose attributes changed (for its new size), and a
 //!   `<style>` or `<link>` whose rules changed through CSSOM
@@ -74,7 +75,11 @@ extern "C" {
         mask_selector: &str,
         doc: &Document,
         observer: &MutationObserver,
+        on_load: &js_sys::Function,
     ) -> Walker;
+
+    #[wasm_bindgen(method)]
+    fn detach(this: &Walker);
 
     #[wasm_bindgen(method, catch)]
     fn snapshot(this: &Walker, root: &Node, next: u32) -> Result<Option<String>, JsValue>;
@@ -128,6 +133,8 @@ struct Shared {
     /// A microtask will process `refresh`.
     scheduled: Cell<bool>,
     _on_records: Closure<dyn FnMut(Array, JsValue)>,
+    /// `load` inside shadow roots and frame documents (the walker's listeners call it).
+    _on_load: Closure<dyn FnMut(web_sys::Event)>,
     me: Weak<Shared>,
 }
 
@@ -153,12 +160,21 @@ impl Capture {
                     // A placeholder that is never used: install fails below.
                     JsValue::UNDEFINED.unchecked_into()
                 });
+            let on_load = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                    if let (Some(shared), Some(target)) = (weak.upgrade(), event.target()) {
+                        shared.on_load(target.as_ref());
+                    }
+                })
+            };
             let walker = Walker::new(
                 recording.ids.map(),
                 privacy.block_selector(),
                 privacy.mask_text_selector(),
                 &document,
                 &observer,
+                on_load.as_ref().unchecked_ref(),
             );
             Shared {
                 recording: Rc::downgrade(recording),
@@ -169,6 +185,7 @@ impl Capture {
                 busy: Cell::new(false),
                 scheduled: Cell::new(false),
                 _on_records: on_records,
+                _on_load: on_load,
                 me: weak.clone(),
             }
         });
@@ -269,6 +286,7 @@ impl Capture {
 impl Drop for Capture {
     fn drop(&mut self) {
         self.shared.observer.disconnect();
+        self.shared.walker.detach();
         if let Some(recording) = self.shared.recording.upgrade() {
             recording.set_barrier(None);
         }

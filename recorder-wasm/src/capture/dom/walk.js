@@ -116,10 +116,21 @@ export class Walker {
   /**
    * `ids`: the WeakMap node → id * SCALE + flags; `blockSelector` / `maskSelector`: the
    * combined selectors from privacy.rs; `doc`: the recorded document; `observer`: the
-   * MutationObserver, told to observe every shadow root and frame document found.
+   * MutationObserver, told to observe every shadow root and frame document found;
+   * `onLoad`: called with the `load` events inside those (see `listen`).
    */
-  constructor(ids, blockSelector, maskSelector, doc, observer) {
+  constructor(ids, blockSelector, maskSelector, doc, observer, onLoad) {
     this.ids = ids;
+    // `load` (of an iframe, of a stylesheet) is not composed: it reaches no listener on the
+    // document from inside a shadow root or a frame's document. Each of those gets this
+    // listener; `detach` makes it inert and removes it.
+    this.onLoad = onLoad;
+    this.loadListener = (event) => {
+      const f = this.onLoad;
+      if (f !== null) f(event);
+    };
+    this.listening = new WeakSet();
+    this.listened = [];
     this.blockSelector = blockSelector;
     this.maskSelector = maskSelector;
     this.doc = doc;
@@ -156,6 +167,23 @@ export class Walker {
     if (!owner || this.ids.get(owner) === undefined) return false;
     this.cssom.add(owner);
     return this.refresh(owner);
+  }
+
+  listen(root) {
+    if (this.listening.has(root)) return;
+    this.listening.add(root);
+    root.addEventListener('load', this.loadListener, true);
+    this.listened.push(new WeakRef(root));
+  }
+
+  /** Stops calling `onLoad`, and removes the listeners `listen` added. */
+  detach() {
+    this.onLoad = null;
+    for (const ref of this.listened) {
+      const root = ref.deref();
+      if (root !== undefined) root.removeEventListener('load', this.loadListener, true);
+    }
+    this.listened.length = 0;
   }
 
   /** Whether nodes wait for `refresh`. */
@@ -293,7 +321,10 @@ export class Walker {
         if (node.nodeType === 11 && !node.host) return undefined; // a plain fragment
         out.push(node.nodeType === 9 ? 'd' : 's', 0);
         this.ids.set(node, this.next++ * SCALE + (inherited & MASKED));
-        if (node !== this.doc) this.prepare(node);
+        if (node !== this.doc) {
+          this.prepare(node);
+          this.listen(node);
+        }
         this.observer.observe(node, OBSERVE);
         return { at: out.length - 1, n: 0, first: null, cur: node.firstChild, inherited };
       }
