@@ -83,6 +83,7 @@ const FORM_STEPS = [
     },
   },
   script('script'),
+  script('defaults'),
   script('reset'),
 ];
 
@@ -90,17 +91,27 @@ const SCENARIOS = [
   { name: 'forms, values masked (the default; dates and colors unmasked by type)', page: 'forms.html', options: { unmaskInputTypes: ['date', 'color'] }, steps: FORM_STEPS },
   { name: 'forms, values recorded', page: 'forms.html', options: { maskAllInputs: false }, steps: FORM_STEPS },
   { name: 'long lists', page: 'lists.html', steps: scripts('build', 'reorder', 'move', 'filter', 'rerender', 'clear') },
-  { name: 'nested and moved nodes', page: 'nested.html', steps: scripts('reparent', 'swap', 'addRemove', 'chain', 'fragments', 'lateMoves') },
+  { name: 'nested and moved nodes', page: 'nested.html', steps: scripts('reparent', 'swap', 'addRemove', 'chain', 'fragments', 'lateMoves', 'custom') },
   { name: 'SVG and MathML', page: 'svg.html', steps: scripts('script', 'attrs', 'move') },
-  { name: 'inline, linked and CSSOM styles', page: 'styles.html', steps: scripts('cssom', 'attributes', 'link', 'remove') },
+  { name: 'inline, linked and CSSOM styles', page: 'styles.html', steps: scripts('cssom', 'attributes', 'link', 'text', 'remove') },
   { name: 'attribute and text churn', page: 'churn.html', steps: [
     ...scripts('attributes', 'text', 'document'),
     { name: 'toggle details', run: (page) => page.click('#summary') },
     ...scripts('normalize', 'batches'),
   ] },
   { name: 'tables', page: 'tables.html', steps: scripts('rows', 'sort', 'restructure') },
-  { name: 'shadow DOM', page: 'shadow.html', steps: scripts('attach', 'mutate', 'slots') },
-  { name: 'same-origin iframes', page: 'iframes.html', steps: scripts('mutate', 'add', 'navigate', 'adopt') },
+  { name: 'shadow DOM', page: 'shadow.html', steps: [
+    script('attach'),
+    {
+      name: 'type in a shadow root',
+      async run(page) {
+        await page.locator('#shadow-input').pressSequentially(' typed');
+        await page.locator('#shadow-cb').check();
+      },
+    },
+    ...scripts('mutate', 'slots'),
+  ] },
+  { name: 'same-origin iframes', page: 'iframes.html', steps: scripts('mutate', 'add', 'navigate', 'nest', 'adopt') },
   { name: 'blocked and masked content', page: 'privacy.html', steps: scripts('inside', 'toggle', 'resize') },
   { name: 'entities, emoji, RTL', page: 'entities.html', steps: scripts('script') },
   { name: 'whitespace-sensitive text', page: 'pre.html', steps: scripts('script') },
