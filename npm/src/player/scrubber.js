@@ -174,6 +174,8 @@ export class Scrubber {
             },
             pointerenter: () => this.#showTip(`${(group.x / width) * 100}%`, lines),
             pointerleave: () => this.#hideTip(),
+            focus: () => this.#showTip(`${(group.x / width) * 100}%`, lines),
+            blur: () => this.#hideTip(),
           },
         });
         return marker;
