@@ -647,6 +647,12 @@ async fn inactivity_is_skipped_while_playing_unless_disabled() {
     ];
     let frames = bytes(&encode(&events, 10));
     let run = start(frames.clone(), &[("speed", 16.into())]).unwrap();
+    assert!(run.player.skip_inactive());
+    let inactive = run.player.inactive().unwrap();
+    assert_eq!(inactive.length(), 1);
+    let stretch: js_sys::Array = inactive.get(0).unchecked_into();
+    assert!((1500.0..1600.0).contains(&stretch.get(0).as_f64().unwrap()));
+    assert_eq!(stretch.get(1).as_f64(), Some(39_000.0));
     run.player.play().unwrap();
     assert!(
         run.wait_for("end", 5_000.0).await,
@@ -676,10 +682,17 @@ async fn inactivity_is_skipped_while_playing_unless_disabled() {
         &[("speed", 16.into()), ("skipInactive", false.into())],
     )
     .unwrap();
+    assert!(!run.player.skip_inactive());
     run.player.seek(35_000.0).unwrap();
     run.player.play().unwrap();
     assert!(run.wait_for("end", 5_000.0).await);
     assert_eq!(run.count("skip"), 0);
+    // Turned on while the player exists: the next play skips.
+    run.player.set_skip_inactive(true).unwrap();
+    assert!(run.player.skip_inactive());
+    run.player.seek(0.0).unwrap();
+    run.player.play().unwrap();
+    assert!(run.wait_for("skip", 5_000.0).await);
     run.finish();
 }
 
@@ -966,6 +979,32 @@ fn events_are_plain_objects_in_the_human_readable_form() {
         js_sys::JSON::stringify(&get(&console, "data")).unwrap(),
         r#"{"level":"Warn","args":["careful"],"stack":null}"#
     );
+    run.finish();
+}
+
+#[wasm_bindgen_test]
+fn markdown_is_the_native_timeline() {
+    let events = vec![
+        Event::new(0, meta("https://shop.example/", 1280, 720)),
+        Event::new(
+            5,
+            Console {
+                level: Level::Error,
+                args: vec!["order failed".into()],
+                stack: None,
+            },
+        ),
+    ];
+    let frame = encode(&events, 10);
+    let run = start(bytes(&frame), &[]).unwrap();
+    let markdown = run.player.markdown().unwrap();
+    let native = replayer::Timeline::from_frames([frame.as_slice()])
+        .unwrap()
+        .timeline_markdown();
+    assert_eq!(markdown, native);
+    assert!(markdown.contains("order failed"), "{markdown}");
+    run.player.destroy();
+    assert!(run.player.markdown().is_err());
     run.finish();
 }
 
