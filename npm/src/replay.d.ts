@@ -78,6 +78,8 @@ export class Replayer extends EventTarget {
   readonly currentTime: number;
   readonly playing: boolean;
   readonly speed: number;
+  /** Whether stretches without user activity are jumped over while playing. */
+  readonly skipInactive: boolean;
   readonly destroyed: boolean;
   /** Every event in time order (built on first use). */
   readonly events: ReadonlyArray<ReplayEvent>;
@@ -98,12 +100,21 @@ export class Replayer extends EventTarget {
   pause(): void;
   /** 0.5 to 16; throws outside that range. */
   setSpeed(speed: number): void;
+  /** Turns skipping inactivity on or off. */
+  setSkipInactive(on: boolean): void;
+  /** The stretches without user activity that playing skips when `skipInactive` is on,
+   * `[from, to]` in ms, in time order. */
+  inactive(): Array<[number, number]>;
   /** The live node of recorded node `id` at the current time. */
   node(id: number): Node | null;
   /** A short description of recorded node `id` at the current time (`button#save "Save"`). */
   describe(id: number): string | null;
   /** The current DOM as HTML (recorded content: render it only sandboxed). */
   html(): string;
+  /** The session as a Markdown timeline — problems first, then each moment that matters,
+   * with the backend spans of each request — for a teammate or an AI assistant. (Recorded
+   * strings sit in code spans or fenced blocks.) */
+  markdown(): string;
 
   /** Calls `listener(detail)` on each `type` event; returns a function that unsubscribes.
    * (`addEventListener(type, e => e.detail)` works too.) */

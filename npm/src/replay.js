@@ -71,6 +71,10 @@ export class Replayer extends EventTarget {
   get speed() {
     return this.#core ? this.#core.speed : 1;
   }
+  /** Whether stretches without user activity are jumped over while playing. */
+  get skipInactive() {
+    return this.#core ? this.#core.skipInactive : false;
+  }
   /** Whether destroy() was called. */
   get destroyed() {
     return !this.#core;
@@ -117,6 +121,15 @@ export class Replayer extends EventTarget {
   setSpeed(speed) {
     this.#live().setSpeed(speed);
   }
+  /** Turns skipping inactivity on or off. */
+  setSkipInactive(on) {
+    this.#live().setSkipInactive(!!on);
+  }
+  /** The stretches without user activity that are skipped when `skipInactive` is on,
+   * `[from, to]` pairs in ms. */
+  inactive() {
+    return this.#live().inactive();
+  }
   /** The live node of recorded node `id` at the current time, or null. */
   node(id) {
     return this.#live().node(id) ?? null;
@@ -128,6 +141,12 @@ export class Replayer extends EventTarget {
   /** The current DOM as HTML (recorded content: render it only sandboxed). */
   html() {
     return this.#live().html();
+  }
+
+  /** The session as a Markdown timeline (problems, then each moment that matters, with
+   * backend spans under their requests): the form to hand to a teammate or an AI assistant. */
+  markdown() {
+    return this.#live().markdown();
   }
 
   /** Calls `listener(detail)` on each `type` event; returns a function that unsubscribes. */

@@ -56,6 +56,8 @@ fn text_escaping() {
         body_html(vec![text("a & b < c > d \"q\" 'x' \u{a0}é")]),
         "a &amp; b &lt; c &gt; d \"q\" 'x' &nbsp;é"
     );
+    // The parser turns CR and CR LF into LF.
+    assert_eq!(body_html(vec![text("a\rb\r\nc")]), "a&#13;b&#13;\nc");
 }
 
 #[test]
@@ -68,6 +70,34 @@ fn attribute_escaping() {
         )]),
         "<a title=\"a &amp; &quot;b&quot; &lt;c&gt; 'd' &nbsp;\" href=\"?x=1&amp;y=2\"></a>"
     );
+    assert_eq!(
+        body_html(vec![el("p", &[("title", "a\r\nb")], vec![])]),
+        "<p title=\"a&#13;\nb\"></p>"
+    );
+}
+
+#[test]
+fn a_leading_newline_survives_parsing() {
+    // The parser drops one newline right after `<pre>`, `<listing>` and `<textarea>`.
+    assert_eq!(
+        body_html(vec![
+            el("pre", &[], vec![text("\nkept")]),
+            el("listing", &[], vec![text(""), text("\n\ntwo")]),
+            el("pre", &[], vec![text("none\n")]),
+            el("pre", &[], vec![el("b", &[], vec![text("\nin b")])]),
+            el("textarea", &[], vec![text("\ndefault")]),
+        ]),
+        "<pre>\n\nkept</pre><listing>\n\n\ntwo</listing><pre>none\n</pre>\
+         <pre><b>\nin b</b></pre><textarea>\n\ndefault</textarea>"
+    );
+    let mut value = el("textarea", &[], vec![]);
+    if let SnapNode::Element(e) = &mut value[0] {
+        e.state = Some(Box::new(ElementState {
+            value: Some("\nvalue".into()),
+            ..Default::default()
+        }));
+    }
+    assert_eq!(body_html(vec![value]), "<textarea>\n\nvalue</textarea>");
 }
 
 #[test]
@@ -102,6 +132,17 @@ fn raw_text_elements_are_not_escaped() {
          <noscript><img src=x></noscript>\
          <textarea>&lt;b&gt;&amp;&lt;/b&gt;</textarea>\
          <title>a &lt; b</title>"
+    );
+    // Except that a <style>'s text cannot end it early: `<\/style` is the same CSS.
+    assert_eq!(
+        body_html(vec![el(
+            "style",
+            &[],
+            vec![text(
+                ".a::before { content: \"</style><p>\" } /* </STYLE > */"
+            )]
+        )]),
+        "<style>.a::before { content: \"<\\/style><p>\" } /* <\\/STYLE > */</style>"
     );
 }
 

@@ -298,6 +298,103 @@ async fn rules_inserted_through_cssom_are_recorded() {
 }
 
 #[wasm_bindgen_test]
+async fn new_text_replaces_rules_inserted_through_cssom() {
+    fixture(r#"<style id="s1">p { margin: 0 }</style><style id="s2">a { color: red }</style>"#);
+    let session = Session::start("");
+    js(r#"
+        document.getElementById('s1').sheet.insertRule('.x { color: red }');
+        document.getElementById('s2').sheet.insertRule('.y { color: red }');
+    "#);
+    sleep(0).await;
+    js(r#"
+        document.getElementById('s1').textContent = 'h1 { color: purple }';
+        document.getElementById('s2').firstChild.data = 'b { color: blue }';
+    "#);
+    sleep(0).await;
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    let css = |id: &str| {
+        let element = mirror.element(mirror.find("id", id).unwrap());
+        element.state.as_ref().and_then(|s| s.css.clone())
+    };
+    assert_eq!(css("s1").as_deref(), Some("h1 { color: purple; }"));
+    assert_eq!(css("s2").as_deref(), Some("b { color: blue; }"));
+}
+
+#[wasm_bindgen_test]
+async fn template_content_is_recorded_and_followed() {
+    fixture(r#"<template id="tpl"><p class="a">in <b>template</b></p><!-- c --></template>"#);
+    let session = Session::start("");
+    js(r#"
+        const content = document.getElementById('tpl').content;
+        content.firstChild.append(' more');
+        content.querySelector('b').textContent = 'changed';
+        content.firstChild.setAttribute('class', 'b');
+        content.append(document.createElement('hr'));
+        content.lastChild.previousSibling.remove();
+    "#);
+    sleep(0).await;
+    let mirror = assert_mirrors_live(&session);
+    assert_eq!(
+        mirror.outer_html("tpl"),
+        r#"<template id="tpl"><p class="b">in <b>changed</b> more</p><hr></template>"#
+    );
+    session.stop();
+}
+
+#[wasm_bindgen_test]
+async fn a_blocked_element_is_recorded_again_when_its_attributes_change_its_size() {
+    fixture(r#"<div id="ad" data-tapedeck-block style="width: 120px; height: 30px">ad</div>"#);
+    let session = Session::start("");
+    js("document.getElementById('ad').style.height = '60px';");
+    sleep(0).await;
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    let ad = mirror.element(mirror.find("id", "ad").unwrap());
+    let size = ad.state.as_ref().unwrap().blocked.unwrap();
+    assert_eq!((size.width, size.height), (120, 60));
+    assert!(
+        !ad.attrs.iter().any(|a| a.name == "style"),
+        "still only the kept attributes"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn loads_inside_shadow_roots_and_frames_are_followed() {
+    // `load` is not composed: the document does not see it from inside a shadow root or
+    // a frame's document.
+    fixture(r#"<div id="host"></div>"#);
+    let session = Session::start("");
+    js(r#"
+        const root = document.getElementById('host').attachShadow({ mode: 'open' });
+        const frame = document.createElement('iframe');
+        frame.srcdoc = '<p id="in-shadow">loaded in a shadow root</p><div id="inner-host"></div>';
+        const loaded = (f) => new Promise((r) => f.addEventListener('load', () => setTimeout(r, 0), { once: true }));
+        root.append(frame);
+        window.__loaded = loaded(frame).then(() => {
+            const inner = frame.contentDocument.createElement('iframe');
+            inner.srcdoc = '<p id="in-frame">loaded in a frame</p>';
+            const done = loaded(inner);
+            frame.contentDocument.body.append(inner);
+            return done;
+        });
+    "#);
+    wait(js("return window.__loaded")).await;
+    let events = session.stop();
+    let mirror = Mirror::from_events(&events);
+    assert!(
+        mirror.find("id", "in-shadow").is_some(),
+        "{}",
+        debug_text(&events)
+    );
+    assert!(
+        mirror.find("id", "in-frame").is_some(),
+        "{}",
+        debug_text(&events)
+    );
+}
+
+#[wasm_bindgen_test]
 fn mutations_rebuild_the_live_tree() {
     fixture(r#"<ul id="list"><li>one</li><li>two</li></ul><p id="para" class="a">text</p>"#);
     let session = Session::start("");

@@ -8,7 +8,8 @@ mod support;
 use recorder_core::event::{
     Event, EventData, Input, InputValue, NavigationKind, NodeId, PointerKind,
 };
-use support::{fixture, js, Mirror, Session};
+use support::{fixture, js, with_recorder, Mirror, Session};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
@@ -98,6 +99,139 @@ fn script_setting_values_records_input_events() {
     let text = format!("{events:?}");
     assert!(!text.contains("hunter2") && !text.contains("4111"));
     assert!(!text.contains("secret name") && !text.contains("not in the document"));
+}
+
+#[wasm_bindgen_test]
+fn checking_a_radio_records_the_others_of_its_group_unchecked() {
+    // The group: same name, same form owner, same tree. #d has no form owner, #c another name.
+    fixture(
+        r#"<form><input id="a" type="radio" name="g" checked><input id="b" type="radio" name="g">
+        <input id="c" type="radio" name="h" checked></form><input id="d" type="radio" name="g" checked>"#,
+    );
+    let session = Session::start("");
+    js("document.getElementById('b').click(); document.getElementById('a').checked = true;");
+    let events = session.stop();
+    let values = |id: &str| {
+        inputs_of(&events, id)
+            .iter()
+            .map(|i| (i.value.clone(), i.user))
+            .collect::<Vec<_>>()
+    };
+    let checked = |on: bool, user: bool| (InputValue::Checked(on), user);
+    assert_eq!(values("a"), [checked(false, true), checked(true, false)]);
+    assert_eq!(values("b"), [checked(true, true), checked(false, false)]);
+    assert_eq!(values("c"), []);
+    assert_eq!(values("d"), []);
+}
+
+#[wasm_bindgen_test]
+async fn a_form_reset_records_the_values_it_restores() {
+    fixture(
+        r#"<form id="f"><input id="t" value="default" data-tapedeck-unmask>
+        <input id="cb" type="checkbox" checked>
+        <select id="s" data-tapedeck-unmask><option>a</option><option selected>b</option></select></form>
+        <form id="g"><input id="u" value="kept" data-tapedeck-unmask></form>"#,
+    );
+    js("document.getElementById('g').addEventListener('reset', (e) => e.preventDefault());");
+    let session = Session::start("");
+    js(r#"
+        const $ = (id) => document.getElementById(id);
+        $('t').value = 'typed'; $('cb').checked = false; $('s').selectedIndex = 0;
+        $('u').value = 'changed';
+        $('f').reset(); $('g').reset();
+    "#);
+    // In the same task: the next event's barrier records the reset before it.
+    assert!(with_recorder(|r| r.add_event("after", JsValue::NULL)).is_ok());
+    // Without a next event: a microtask records it.
+    js("document.getElementById('t').value = 'again'; document.getElementById('f').reset();");
+    sleep(0).await;
+    let events = session.stop();
+    let values = |id: &str| {
+        inputs_of(&events, id)
+            .iter()
+            .map(|i| i.value.clone())
+            .collect::<Vec<_>>()
+    };
+    let text = |s: &str| InputValue::Text(s.into());
+    assert_eq!(
+        values("t"),
+        [
+            text("typed"),
+            text("default"),
+            text("again"),
+            text("default")
+        ]
+    );
+    assert_eq!(
+        values("cb"),
+        [InputValue::Checked(false), InputValue::Checked(true)]
+    );
+    assert_eq!(
+        values("s"),
+        [InputValue::Selected(vec![0]), InputValue::Selected(vec![1])]
+    );
+    assert_eq!(
+        values("u"),
+        [text("changed")],
+        "a canceled reset changes nothing"
+    );
+    let custom = events
+        .iter()
+        .position(|e| matches!(e.data, EventData::Custom(_)))
+        .expect("the custom event");
+    let t = id_of(&events, "t");
+    let reset_of_t = events
+        .iter()
+        .position(
+            |e| matches!(&e.data, EventData::Input(i) if i.id == t && i.value == text("default")),
+        )
+        .unwrap();
+    assert!(
+        reset_of_t < custom,
+        "the reset comes before the event after it"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_untouched_control_follows_its_default() {
+    fixture(
+        r#"<textarea id="ta" data-tapedeck-unmask>old</textarea><input id="cb" type="checkbox">
+        <select id="s" data-tapedeck-unmask><option>a</option><option>b</option></select>
+        <input id="r1" type="radio" name="g" checked><input id="r2" type="radio" name="g">
+        <input id="dirty" type="checkbox">"#,
+    );
+    js("document.getElementById('dirty').click(); document.getElementById('dirty').click();");
+    let session = Session::start("");
+    js(r#"
+        const $ = (id) => document.getElementById(id);
+        $('ta').textContent = 'new';
+        $('cb').defaultChecked = true;
+        $('s').options[1].defaultSelected = true;
+        $('r2').defaultChecked = true;
+        $('dirty').defaultChecked = true;
+    "#);
+    sleep(0).await;
+    let events = session.stop();
+    let values = |id: &str| {
+        inputs_of(&events, id)
+            .iter()
+            .map(|i| (i.value.clone(), i.user))
+            .collect::<Vec<_>>()
+    };
+    let script = |v: InputValue| vec![(v, false)];
+    assert_eq!(values("ta"), script(InputValue::Text("new".into())));
+    assert_eq!(values("cb"), script(InputValue::Checked(true)));
+    assert_eq!(values("s"), script(InputValue::Selected(vec![1])));
+    assert_eq!(values("r2"), script(InputValue::Checked(true)));
+    assert_eq!(values("r1"), script(InputValue::Checked(false)));
+    // A control the user changed keeps its state (recorded again at most).
+    assert!(
+        values("dirty")
+            .iter()
+            .all(|(v, _)| *v == InputValue::Checked(false)),
+        "{:?}",
+        values("dirty")
+    );
 }
 
 #[wasm_bindgen_test]

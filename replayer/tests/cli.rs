@@ -177,6 +177,17 @@ fn html_exports_the_page_at_a_time() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains(r#"<button id="buy">Bought</button>"#));
 
+    // `--raw`: the recorded DOM as is, without the export's additions.
+    let mut args = vec!["html", "--raw", "--at", "350"];
+    args.extend(files.iter().map(String::as_str));
+    let out = tapedeck(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "<!DOCTYPE html><html><head><title>Shop</title></head>\
+         <body><button id=\"buy\">Buy</button></body></html>"
+    );
+
     let out = tapedeck(&["html", &files[0], "--at", "soon"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

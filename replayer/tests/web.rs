@@ -410,6 +410,123 @@ fn a_neutralized_attribute_follows_later_changes() {
 }
 
 #[wasm_bindgen_test]
+fn attributes_are_named_and_namespaced_as_the_html_parser_makes_them() {
+    let xmlns = "http://www.w3.org/2000/xmlns/";
+    let xlink = "http://www.w3.org/1999/xlink";
+    let body = vec![
+        el(
+            Namespace::Svg,
+            "svg",
+            &[
+                ("id", "svg"),
+                ("xmlns", "http://www.w3.org/2000/svg"),
+                ("xmlns:xlink", xlink),
+            ],
+            vec![el(
+                Namespace::Svg,
+                "use",
+                &[("id", "use"), ("xlink:href", "#a"), ("xml:lang", "en")],
+                vec![],
+            )],
+        ),
+        // On an HTML element, the parser keeps such names plain. It also makes names the
+        // DOM API refuses (`<p =x>`).
+        h(
+            "div",
+            &[
+                ("id", "div"),
+                ("xlink:href", "#b"),
+                ("xmlns", "x"),
+                ("=x", "1"),
+            ],
+            vec![],
+        ),
+    ];
+    let events = vec![Event::new(0, snapshot(1, &page(vec![], body)))];
+    let run = start(bytes(&encode(&events, 10)), &[]).unwrap();
+    let doc = run.doc();
+    let ns = |id: &str, name: &str| {
+        let el = doc.get_element_by_id(id).unwrap();
+        el.get_attribute_node(name).unwrap().namespace_uri()
+    };
+    assert_eq!(ns("svg", "xmlns").as_deref(), Some(xmlns));
+    assert_eq!(ns("svg", "xmlns:xlink").as_deref(), Some(xmlns));
+    assert_eq!(ns("use", "xlink:href").as_deref(), Some(xlink));
+    assert_eq!(
+        ns("use", "xml:lang").as_deref(),
+        Some("http://www.w3.org/XML/1998/namespace")
+    );
+    assert_eq!(ns("div", "xlink:href"), None);
+    assert_eq!(ns("div", "xmlns"), None);
+    let div = doc.get_element_by_id("div").unwrap();
+    assert_eq!(div.get_attribute("=x").as_deref(), Some("1"));
+    run.finish();
+}
+
+#[wasm_bindgen_test]
+fn a_templates_children_are_its_content() {
+    let body = vec![h(
+        "template",
+        &[("id", "tpl")],
+        vec![h("p", &[("id", "in")], vec![text("inert")])],
+    )];
+    let snap = snapshot(1, &page(vec![], body));
+    let dom = recorder_core::dom::Dom::from_snapshot(&snap).unwrap();
+    let (tpl, p) = (find(&dom, "tpl"), find(&dom, "in"));
+    let add = |parent: NodeId, first_id: NodeId| {
+        let mut nodes = Vec::new();
+        flatten(&h("b", &[], vec![text("added")]), &mut nodes);
+        AddedTree {
+            parent,
+            before: None,
+            first_id,
+            nodes,
+        }
+    };
+    let events = vec![
+        Event::new(0, snap),
+        Event::new(
+            10,
+            MutationBatch {
+                adds: vec![add(tpl, 100), add(p, 200)],
+                ..Default::default()
+            },
+        ),
+    ];
+    let run = start(bytes(&encode(&events, 10)), &[]).unwrap();
+    let shown = || {
+        let template = run.doc().get_element_by_id("tpl").unwrap();
+        let content: web_sys::Node = Reflect::get(&template, &"content".into())
+            .unwrap()
+            .unchecked_into();
+        let children = content.child_nodes();
+        let inner: Vec<String> = (0..children.length())
+            .map(|i| {
+                children
+                    .item(i)
+                    .unwrap()
+                    .unchecked_into::<Element>()
+                    .outer_html()
+            })
+            .collect();
+        (template.child_nodes().length(), inner)
+    };
+    assert_eq!(shown(), (0, vec![r#"<p id="in">inert</p>"#.to_owned()]));
+    run.player.seek(10.0).unwrap();
+    assert_eq!(
+        shown(),
+        (
+            0,
+            vec![
+                r#"<p id="in">inert<b>added</b></p>"#.to_owned(),
+                "<b>added</b>".to_owned()
+            ]
+        )
+    );
+    run.finish();
+}
+
+#[wasm_bindgen_test]
 fn every_seek_shows_exactly_the_mirror_at_that_time() {
     let events = generated_session(42, 400, 20, 100);
     let duration = events.last().unwrap().time;
@@ -530,6 +647,12 @@ async fn inactivity_is_skipped_while_playing_unless_disabled() {
     ];
     let frames = bytes(&encode(&events, 10));
     let run = start(frames.clone(), &[("speed", 16.into())]).unwrap();
+    assert!(run.player.skip_inactive());
+    let inactive = run.player.inactive().unwrap();
+    assert_eq!(inactive.length(), 1);
+    let stretch: js_sys::Array = inactive.get(0).unchecked_into();
+    assert!((1500.0..1600.0).contains(&stretch.get(0).as_f64().unwrap()));
+    assert_eq!(stretch.get(1).as_f64(), Some(39_000.0));
     run.player.play().unwrap();
     assert!(
         run.wait_for("end", 5_000.0).await,
@@ -559,10 +682,17 @@ async fn inactivity_is_skipped_while_playing_unless_disabled() {
         &[("speed", 16.into()), ("skipInactive", false.into())],
     )
     .unwrap();
+    assert!(!run.player.skip_inactive());
     run.player.seek(35_000.0).unwrap();
     run.player.play().unwrap();
     assert!(run.wait_for("end", 5_000.0).await);
     assert_eq!(run.count("skip"), 0);
+    // Turned on while the player exists: the next play skips.
+    run.player.set_skip_inactive(true).unwrap();
+    assert!(run.player.skip_inactive());
+    run.player.seek(0.0).unwrap();
+    run.player.play().unwrap();
+    assert!(run.wait_for("skip", 5_000.0).await);
     run.finish();
 }
 
@@ -849,6 +979,32 @@ fn events_are_plain_objects_in_the_human_readable_form() {
         js_sys::JSON::stringify(&get(&console, "data")).unwrap(),
         r#"{"level":"Warn","args":["careful"],"stack":null}"#
     );
+    run.finish();
+}
+
+#[wasm_bindgen_test]
+fn markdown_is_the_native_timeline() {
+    let events = vec![
+        Event::new(0, meta("https://shop.example/", 1280, 720)),
+        Event::new(
+            5,
+            Console {
+                level: Level::Error,
+                args: vec!["order failed".into()],
+                stack: None,
+            },
+        ),
+    ];
+    let frame = encode(&events, 10);
+    let run = start(bytes(&frame), &[]).unwrap();
+    let markdown = run.player.markdown().unwrap();
+    let native = replayer::Timeline::from_frames([frame.as_slice()])
+        .unwrap()
+        .timeline_markdown();
+    assert_eq!(markdown, native);
+    assert!(markdown.contains("order failed"), "{markdown}");
+    run.player.destroy();
+    assert!(run.player.markdown().is_err());
     run.finish();
 }
 

@@ -287,17 +287,21 @@ test('closing the page delivers the last events', async () => {
 });
 
 /** Buffer mode with a 2 s window: 3 s of ticks, nothing sent, then `trigger`. */
+const TICKS = 40;
+
 async function bufferSession(trigger) {
   sink.reset();
   const page = await open();
-  await page.evaluate(async () => {
+  await page.evaluate(async (TICKS) => {
     window.rec = await tapedeck.record({ endpoint: '/ingest', bufferSeconds: 2, flushInterval: 200 });
     window.start = performance.now();
-    for (let i = 0; i < 30; i++) {
+    // 4 s of ticks against a 2 s window: even with timers slowed down by a busy machine,
+    // several checkpoints (every 1 s) happen, so the oldest ticks must be gone.
+    for (let i = 0; i < TICKS; i++) {
       window.rec.addEvent('tick', { i, at: performance.now() - window.start });
       await new Promise((r) => setTimeout(r, 100));
     }
-  });
+  }, TICKS);
   const before = sink.requests.length;
   const buffered = await page.evaluate(() => window.rec.stats());
   const triggeredAt = await page.evaluate(() => performance.now() - window.start);
@@ -326,10 +330,11 @@ test('buffer mode: nothing is sent until flush(), then the last ~N seconds, then
   const events = decodeFrames(sink.frames());
   const ticks = customs(events, 'tick').map((e) => JSON.parse(e.data.payload));
   assert.ok(ticks[0].i > 0, 'the oldest ticks were forgotten');
-  assert.deepEqual(ticks.map((t) => t.i), [...Array(30 - ticks[0].i).keys()].map((k) => k + ticks[0].i));
+  assert.deepEqual(ticks.map((t) => t.i), [...Array(TICKS - ticks[0].i).keys()].map((k) => k + ticks[0].i));
   const covered = triggeredAt - ticks[0].at;
-  // At least the window (less one tick), at most 1.5 windows plus timer slack.
-  assert.ok(covered >= 1800 && covered <= 4000, `the buffer covers about 2–3 s (${covered.toFixed(0)} ms)`);
+  // At least the window (less one tick), at most 1.5 windows plus slack for timers that a
+  // busy machine delays.
+  assert.ok(covered >= 1800 && covered <= 5000, `the buffer covers about 2–3 s (${covered.toFixed(0)} ms)`);
   const live = customs(events, 'live');
   assert.equal(live.length, 1);
   assert.equal(live[0].seq, released, 'live frames continue the numbering');

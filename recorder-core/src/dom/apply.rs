@@ -497,7 +497,12 @@ fn valid_tag_name(name: &str) -> bool {
     !name.is_empty() && !name.bytes().any(forbidden_in_name)
 }
 
-/// What the DOM accepts as an attribute name (and the HTML parser can produce).
+/// What the DOM accepts as an attribute name, and what the HTML parser can produce: it
+/// starts a name with `=` where one is expected (`<p =x>` has an attribute `=x`).
 pub(super) fn valid_attr_name(name: &str) -> bool {
-    !name.is_empty() && !name.bytes().any(|b| forbidden_in_name(b) || b == b'=')
+    !name.is_empty()
+        && !name
+            .bytes()
+            .enumerate()
+            .any(|(i, b)| forbidden_in_name(b) || (b == b'=' && i > 0))
 }

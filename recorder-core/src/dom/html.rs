@@ -13,11 +13,17 @@
 //! - an iframe's document becomes its `srcdoc` (nested up to [`MAX_SRCDOC_DEPTH`] deep);
 //! - the doctype keeps its public and system ids (they decide quirks mode);
 //! - empty SVG and MathML elements are self-closing (`<path d="…"/>`);
-//! - attribute values also escape `<` and `>`, as the standard does since 2025.
+//! - attribute values also escape `<` and `>`, as the standard does since 2025, and text
+//!   and attribute values escape a carriage return as `&#13;` (the parser would turn it,
+//!   or CR LF, into LF);
+//! - a `<pre>`, `<listing>` or `<textarea>` whose content starts with a newline gets one
+//!   more after its start tag, since the parser drops the first (the standard's algorithm,
+//!   and so `outerHTML`, lose that newline).
 //!
 //! Text of `<script>`, `<style>` and the other raw-text elements is written as recorded,
-//! as `outerHTML` does: the output is as trustworthy as the recorded page, and is only
-//! to be rendered sandboxed.
+//! as `outerHTML` does (except that `</style` in a `<style>`'s text is written `<\/style`,
+//! the same CSS, so that the text cannot end the element early): the output is as
+//! trustworthy as the recorded page, and is only to be rendered sandboxed.
 
 use super::{Dom, NodeData, NIL};
 use crate::event::{Attr, Doctype, ElementState, Namespace, NodeId};
@@ -248,11 +254,16 @@ impl<'a> Writer<'a> {
                 None
             }
             NodeData::Text(t) => {
-                let raw = s.parent != NIL
-                    && matches!(&*dom.slot(s.parent).data,
-                        NodeData::Element(p) if p.namespace == Namespace::Html
-                            && RAW_TEXT.contains(&&*p.tag));
-                if raw {
+                let parent = (s.parent != NIL).then(|| &*dom.slot(s.parent).data);
+                let raw = match parent {
+                    Some(NodeData::Element(p)) if p.namespace == Namespace::Html => {
+                        RAW_TEXT.contains(&&*p.tag).then_some(&*p.tag)
+                    }
+                    _ => None,
+                };
+                if raw == Some("style") {
+                    escape_css(&mut self.out, t);
+                } else if raw.is_some() {
                     self.out.push_str(t);
                 } else {
                     escape_text(&mut self.out, t);
@@ -407,12 +418,19 @@ impl<'a> Writer<'a> {
         if void || (!html && !has_children) {
             return None;
         }
+        let drops_newline = is("pre") || is("listing") || is("textarea");
         if is("textarea") {
             if let Some(v) = value {
+                if v.starts_with('\n') {
+                    self.out.push('\n');
+                }
                 escape_text(&mut self.out, v);
                 self.finish(End::Tag(tag));
                 return None;
             }
+        }
+        if drops_newline && self.text_starts_with_newline(slot) {
+            self.out.push('\n');
         }
         if is("select") {
             self.selects.push(SelectCtx {
@@ -422,6 +440,21 @@ impl<'a> Writer<'a> {
             return Some(End::Select);
         }
         Some(End::Tag(tag))
+    }
+
+    /// Whether the content of `slot` starts with a newline: its first child that is not an
+    /// empty text is a text starting with one.
+    fn text_starts_with_newline(&self, slot: u32) -> bool {
+        let mut cur = self.dom.slot(slot).first;
+        while cur != NIL {
+            let s = self.dom.slot(cur);
+            match &*s.data {
+                NodeData::Text(t) if t.is_empty() => cur = s.next,
+                NodeData::Text(t) => return t.starts_with('\n'),
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// An option's value: its `value` attribute, else its text with whitespace collapsed.
@@ -481,7 +514,8 @@ fn escape_text(out: &mut String, s: &str) {
     escape(out, s, false);
 }
 
-/// The standard's escaping: `&`, no-break space, and `<` `>` always; `"` in attributes.
+/// The standard's escaping: `&`, no-break space, and `<` `>` always; `"` in attributes;
+/// and a carriage return, which the parser would not keep.
 fn escape(out: &mut String, s: &str, attr: bool) {
     let bytes = s.as_bytes();
     let mut start = 0;
@@ -492,6 +526,7 @@ fn escape(out: &mut String, s: &str, attr: bool) {
             b'<' => ("&lt;", 1),
             b'>' => ("&gt;", 1),
             b'"' if attr => ("&quot;", 1),
+            b'\r' => ("&#13;", 1),
             0xC2 if bytes.get(i + 1) == Some(&0xA0) => ("&nbsp;", 2),
             _ => {
                 i += 1;

@@ -6,7 +6,9 @@
 //! | `click` `dblclick` `contextmenu` `pointerdown` `pointerup` `touchstart` `touchend` `touchcancel` | [`Pointer`]: target, viewport coordinates, button |
 //! | `pointermove`, sampled every `mousemoveSampleMs` (plus the last position of a batch) | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event |
 //! | `focus` / `blur` | [`Focus`] |
-//! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules |
+//! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules; a radio button checked also records the others of its group as unchecked |
+//! | `reset` of a form | [`Input`] for each of its controls whose value changed, once the reset is done (`user: false`) |
+//! | a control's default changed (`checked`/`selected` attribute, textarea text), seen by the DOM capture | [`Input`] if its current state followed (`user: false`) |
 //! | `scroll` of the document or any element, per target every `scrollSampleMs` | [`Scroll`] |
 //! | `resize` | [`Viewport`] |
 //! | `history.pushState` / `replaceState`, `popstate`, `hashchange` | [`Navigation`] |
@@ -30,6 +32,7 @@ use recorder_core::event::{
 };
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, Event, EventTarget, HtmlInputElement, HtmlOptionElement, HtmlSelectElement,
@@ -56,6 +59,18 @@ pub(crate) fn settle() {
     let state = CURRENT.with(|c| c.try_borrow().ok().and_then(|w| w.upgrade()));
     if let Some(state) = state {
         state.flush_moves();
+        state.flush_resets();
+    }
+}
+
+/// Records the current state of form control `node` (an `<option>`: of its `<select>`) if
+/// it changed: called by the DOM capture when a control's default changed, which an
+/// untouched control follows without any event.
+pub(crate) fn control_changed(node: &JsValue) {
+    let state = CURRENT.with(|c| c.try_borrow().ok().and_then(|w| w.upgrade()));
+    if let (Some(state), true) = (state, is_element(node)) {
+        let option = node.unchecked_ref::<Element>().local_name() == "option";
+        state.on_property_set(node, option);
     }
 }
 
@@ -91,6 +106,9 @@ struct State {
     values: RefCell<ById<InputValue>>,
     url: RefCell<String>,
     ranges: RefCell<Vec<SelectionRange>>,
+    /// Forms whose `reset` event is being dispatched, with that event: the reset happens
+    /// after it (see [`State::flush_resets`]).
+    resets: RefCell<Vec<(JsValue, Event)>>,
 }
 
 #[derive(Default)]
@@ -180,6 +198,7 @@ impl Capture {
             selection: Throttle::new(SELECTION_SAMPLE_MS),
             values: RefCell::default(),
             ranges: RefCell::default(),
+            resets: RefCell::default(),
         });
         CURRENT.with(|c| {
             if let Ok(mut current) = c.try_borrow_mut() {
@@ -228,6 +247,7 @@ impl Capture {
             on(doc, "blur", |s, e| s.on_focus(e, false)),
             on(doc, "input", State::on_input),
             on(doc, "change", State::on_input),
+            on(doc, "reset", State::on_reset),
             on(doc, "scroll", State::on_scroll),
             on(doc, "selectionchange", |s, _| {
                 s.throttle(Throttled::Selection, 0, &JsValue::UNDEFINED)
@@ -462,6 +482,63 @@ impl State {
         }
     }
 
+    /// A form is about to be reset: the `reset` event comes first and resetting sets the
+    /// values without any event or setter. Its controls are recorded once the event's
+    /// dispatch is over: by the barrier (before whatever is recorded next) or in a
+    /// microtask, whichever comes first.
+    fn on_reset(&self, event: &Event) {
+        let Some(form) = event.target() else {
+            return;
+        };
+        let Ok(mut resets) = self.resets.try_borrow_mut() else {
+            return;
+        };
+        resets.push((form.into(), event.clone()));
+        drop(resets);
+        let weak = self.me.clone();
+        let tick = Closure::once_into_js(move || {
+            if let Some(state) = weak.upgrade() {
+                state.flush_resets();
+            }
+        });
+        let queue = Reflect::get(&js_sys::global(), &"queueMicrotask".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(queue) = queue {
+            let _ = queue.call1(&JsValue::UNDEFINED, &tick);
+        }
+    }
+
+    /// Records the controls of the forms whose reset is done (a canceled reset changed
+    /// nothing, and unchanged values are not recorded again).
+    fn flush_resets(&self) {
+        let done: Vec<JsValue> = {
+            let Ok(mut resets) = self.resets.try_borrow_mut() else {
+                return;
+            };
+            let mut done = Vec::new();
+            resets.retain(|(form, event)| {
+                let over = event.event_phase() == Event::NONE;
+                if over {
+                    done.push(form.clone());
+                }
+                !over
+            });
+            done
+        };
+        for form in done {
+            let Ok(elements) = Reflect::get(&form, &"elements".into()) else {
+                continue;
+            };
+            let count = number(&elements, "length").unwrap_or(0.0) as u32;
+            for i in 0..count {
+                if let Ok(control) = Reflect::get_u32(&elements, i) {
+                    self.emit_value(&control, false);
+                }
+            }
+        }
+    }
+
     fn on_property_set(&self, element: &JsValue, option: bool) {
         let Some(recording) = self.recording() else {
             return;
@@ -543,7 +620,37 @@ impl State {
             }
             values.insert(id, value.clone());
         }
+        let checked_radio = input_type == "radio" && value == InputValue::Checked(true);
         recording.emit(Input { id, value, user }.into());
+        if checked_radio {
+            self.emit_radio_group(element.unchecked_ref(), user);
+        }
+    }
+
+    /// Checking a radio button unchecks the others of its group without any event: their
+    /// state is recorded too (a replay cannot tell the group: same name, form and tree).
+    fn emit_radio_group(&self, radio: &HtmlInputElement, user: bool) {
+        let name = radio.name();
+        if name.is_empty() {
+            return;
+        }
+        let form = Reflect::get(radio, &"form".into()).unwrap_or_default();
+        // A document or a shadow root: both have querySelectorAll.
+        let root: Document = radio.get_root_node().unchecked_into();
+        let Ok(radios) = root.query_selector_all("input[type=radio]") else {
+            return;
+        };
+        for i in 0..radios.length() {
+            let Some(other) = radios.item(i) else {
+                continue;
+            };
+            let input: &HtmlInputElement = other.unchecked_ref();
+            let same_form =
+                Reflect::get(input, &"form".into()).is_ok_and(|f| Object::is(&f, &form));
+            if !input.checked() && input.name() == name && same_form {
+                self.emit_value(other.as_ref(), user);
+            }
+        }
     }
 
     fn on_scroll(&self, event: &Event) {

@@ -343,11 +343,18 @@ impl Mirror {
             SnapNode::Comment(t) => doc.create_comment(t).into(),
             other => panic!("cannot rebuild {other:?}"),
         };
+        // A template's recorded children are its content.
+        let parent: web_sys::Node = match &node.data {
+            SnapNode::Element(e) if e.tag == "template" => Reflect::get(&dom, &"content".into())
+                .unwrap()
+                .unchecked_into(),
+            _ => dom.clone(),
+        };
         for child in &node.children {
             if matches!(self.nodes[child].data, SnapNode::ShadowRoot(_)) {
                 continue;
             }
-            dom.append_child(&self.to_dom(*child)).unwrap();
+            parent.append_child(&self.to_dom(*child)).unwrap();
         }
         dom
     }

@@ -3,6 +3,7 @@
 //! ```text
 //! tapedeck inspect FILE…                      summary, load report and timeline (Markdown)
 //! tapedeck html FILE… [--at MS|end] [-o OUT]  the page at MS as standalone, safe HTML
+//!              [--raw]                        … or the DOM as recorded (`Dom::to_html`)
 //! tapedeck json FILE…                         every event as one JSON object per line
 //! ```
 //!
@@ -26,13 +27,14 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: tapedeck inspect FILE…
-       tapedeck html FILE… [--at MS|end] [-o OUT.html]
+       tapedeck html FILE… [--at MS|end] [--raw] [-o OUT.html]
        tapedeck json FILE…
 
 FILE: frames back to back, or a directory of *.tdk frame files.
   inspect  summary, load report and timeline as Markdown
   html     the page at MS (ms since the session start; default: end) as standalone HTML
-           with scripts, event handlers and javascript: URLs removed
+           with scripts, event handlers and javascript: URLs removed; --raw: the DOM
+           as recorded, nothing removed or added (for tests and tools; unsafe to open)
   json     every event, one JSON object per line";
 
 /// A failure and its exit status.
@@ -80,10 +82,12 @@ fn run(args: &[String]) -> Result<(), Failure> {
             let mut files = Vec::new();
             let mut at: Option<String> = None;
             let mut output: Option<PathBuf> = None;
+            let mut raw = false;
             let mut it = rest.iter();
             while let Some(arg) = it.next() {
                 match arg.as_str() {
                     "--at" => at = Some(value(&mut it, "--at")?),
+                    "--raw" => raw = true,
                     "-o" | "--output" => output = Some(value(&mut it, arg)?.into()),
                     a if a.starts_with("--at=") => at = Some(a["--at=".len()..].to_owned()),
                     a if a.starts_with("--output=") => output = Some(a["--output=".len()..].into()),
@@ -103,9 +107,13 @@ fn run(args: &[String]) -> Result<(), Failure> {
                     Failure::Usage(format!("--at takes milliseconds or `end`, not {ms:?}"))
                 })?,
             };
-            let html = timeline
-                .html_at(t)
-                .map_err(|e| Failure::Io(format!("cannot export: {e}")))?;
+            let html = if raw {
+                timeline.dom_at(t).to_html()
+            } else {
+                timeline
+                    .html_at(t)
+                    .map_err(|e| Failure::Io(format!("cannot export: {e}")))?
+            };
             emit(output.as_deref(), html.as_bytes())
         }
         "json" => {

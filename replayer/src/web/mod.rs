@@ -154,6 +154,32 @@ impl Player {
         self.read(Core::speed).unwrap_or(1.0)
     }
 
+    /// Whether stretches without user activity are skipped while playing.
+    #[wasm_bindgen(getter, js_name = skipInactive)]
+    pub fn skip_inactive(&self) -> bool {
+        self.read(Core::skip_inactive).unwrap_or(false)
+    }
+
+    /// Turns skipping inactivity on or off.
+    #[wasm_bindgen(js_name = setSkipInactive)]
+    pub fn set_skip_inactive(&self, on: bool) -> Result<(), JsError> {
+        self.update(|core, _| core.set_skip_inactive(on))
+    }
+
+    /// The stretches without user activity that playing skips when `skipInactive` is on,
+    /// as `[from, to]` pairs in ms, in time order.
+    pub fn inactive(&self) -> Result<Array, JsError> {
+        let stretches = self
+            .read(|core| {
+                core.inactive()
+                    .iter()
+                    .map(|&(from, to)| JsValue::from(Array::of2(&from.into(), &to.into())))
+                    .collect::<Array>()
+            })
+            .ok_or_else(destroyed)?;
+        Ok(stretches)
+    }
+
     /// Whether [`Player::destroy`] was called.
     #[wasm_bindgen(getter)]
     pub fn destroyed(&self) -> bool {
@@ -214,6 +240,14 @@ impl Player {
         self.read(|core| events_to_js(core.timeline()))
             .ok_or_else(destroyed)?
             .map_err(|e| error(&format!("cannot convert events: {}", js_message(&e))))
+    }
+
+    /// The session as a Markdown timeline ([`Timeline::timeline_markdown`]): problems
+    /// first, then every moment that matters, backend spans under their requests — the
+    /// form to hand to a teammate or an AI assistant.
+    pub fn markdown(&self) -> Result<String, JsError> {
+        self.read(|core| core.timeline().timeline_markdown())
+            .ok_or_else(destroyed)
     }
 
     /// What was wrong with the frames: `{sessionId, sessionStart, frames, events, corrupt,

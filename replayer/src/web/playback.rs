@@ -135,6 +135,21 @@ impl Core {
         self.speed
     }
 
+    /// Whether inactivity is skipped while playing.
+    pub(crate) fn skip_inactive(&self) -> bool {
+        self.skip_inactive
+    }
+
+    /// Turns skipping inactivity on or off (from the next frame on).
+    pub(crate) fn set_skip_inactive(&mut self, on: bool) {
+        self.skip_inactive = on;
+    }
+
+    /// The stretches without user activity that playing skips, `(from, to)` ms, sorted.
+    pub(crate) fn inactive(&self) -> &[(f64, f64)] {
+        &self.tracks.idle
+    }
+
     /// The timeline.
     pub(crate) fn timeline(&self) -> &Timeline {
         &self.timeline

@@ -53,6 +53,7 @@ pub(crate) const INJECTED_ATTR: &str = "data-tapedeck-injected";
 const DOCUMENT_CSS: &str = "*{overflow-anchor:none!important}noscript{display:none!important}\
     [data-tapedeck-blocked]{background:repeating-linear-gradient(45deg,#d4d4d8 0 8px,#e4e4e7 8px 16px)!important}";
 
+const HTML: &str = "http://www.w3.org/1999/xhtml";
 const XLINK: &str = "http://www.w3.org/1999/xlink";
 const XML: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
@@ -183,7 +184,7 @@ impl Live {
             else {
                 continue;
             };
-            let parent = parent.clone();
+            let parent = children_parent(dom.node(tree.parent), parent);
             let before = tree.before.and_then(|b| self.nodes.get(&b).cloned());
             let last = u32::try_from(tree.nodes.len().saturating_sub(1))
                 .ok()
@@ -326,10 +327,11 @@ impl Live {
                 }
             };
             if descend {
+                let container = children_parent(Some(n), &live);
                 let mut child = n.last_child();
                 while let Some(c) = child {
                     if range.is_none_or(|r| r.contains(&c.id())) {
-                        stack.push((c, live.clone()));
+                        stack.push((c, container.clone()));
                     }
                     child = c.prev_sibling();
                 }
@@ -753,22 +755,81 @@ fn set_plain(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);
 }
 
-/// Sets an attribute, in the XLink, XML or XMLNS namespace when its prefix says so
-/// (`<use xlink:href>` only works in the XLink namespace).
+/// Sets an attribute, in the XLink, XML or XMLNS namespace where the HTML parser puts it:
+/// on SVG and MathML elements, by prefix, and `xmlns` itself (`<use xlink:href>` only works
+/// in the XLink namespace). On HTML elements such names are plain, as parsed.
 fn set_qualified(el: &Element, name: &str, value: &str) {
     let namespace = match name.split_once(':') {
         Some(("xlink", _)) => Some(XLINK),
         Some(("xml", _)) => Some(XML),
         Some(("xmlns", _)) => Some(XMLNS),
+        None if name == "xmlns" => Some(XMLNS),
         _ => None,
     };
+    // Asked only for the rare names above: one more call across the boundary.
+    let namespace = namespace.filter(|_| el.namespace_uri().as_deref() != Some(HTML));
     let set = match namespace {
         Some(ns) => el.set_attribute_ns(Some(ns), name, value),
         None => el.set_attribute(name, value),
     };
-    if set.is_err() && namespace.is_some() {
-        set_plain(el, name, value);
+    if set.is_err() {
+        if namespace.is_some() {
+            set_plain(el, name, value);
+        } else {
+            let _ = set_parsed(el, name, value);
+        }
     }
+}
+
+/// Sets an attribute whose name only the HTML parser makes (`=x`, from `<p =x>`): the DOM
+/// API refuses it, so one is parsed on an element of an inert template and moved over.
+/// Only the name is parsed, and only a name that cannot end the tag or start another
+/// attribute (none of whitespace, `/`, `>`, and `=` only first); the value is set through
+/// the DOM.
+fn set_parsed(el: &Element, name: &str, value: &str) -> Result<(), JsValue> {
+    let parsable = name.starts_with('=')
+        && !name[1..].contains('=')
+        && !name
+            .bytes()
+            .any(|b| matches!(b, 0 | b'\t' | b'\n' | 0x0c | b'\r' | b' ' | b'/' | b'>'));
+    if !parsable {
+        return Err(JsValue::NULL);
+    }
+    let doc = el.owner_document().ok_or(JsValue::NULL)?;
+    let template = doc.create_element("template")?;
+    template.set_inner_html(&format!("<p {name}>"));
+    let content: Node = js_sys::Reflect::get(&template, &"content".into())?.unchecked_into();
+    let holder = content.first_child().ok_or(JsValue::NULL)?;
+    let attrs = js_sys::Reflect::get(&holder, &"attributes".into())?;
+    let attr = js_sys::Reflect::get_u32(&attrs, 0)?;
+    let name_of = js_sys::Reflect::get(&attr, &"name".into())?;
+    if name_of.as_string().as_deref() != Some(name) {
+        return Err(JsValue::NULL);
+    }
+    let call = |target: &JsValue, method: &str, arg: &JsValue| -> Result<JsValue, JsValue> {
+        let f: js_sys::Function = js_sys::Reflect::get(target, &method.into())?.unchecked_into();
+        f.call1(target, arg)
+    };
+    call(&holder, "removeAttributeNode", &attr)?;
+    js_sys::Reflect::set(&attr, &"value".into(), &value.into())?;
+    call(el, "setAttributeNode", &attr)?;
+    Ok(())
+}
+
+/// Where the children of mirror node `n`, shown as `live`, go: a template's content (the
+/// mirror records it as the template's children, as HTML writes it), else `live` itself.
+fn children_parent(n: Option<NodeRef<'_>>, live: &Node) -> Node {
+    let template = n
+        .and_then(|n| n.element())
+        .is_some_and(|e| e.is_html("template"));
+    if template {
+        if let Ok(content) = js_sys::Reflect::get(live, &"content".into()) {
+            if content.is_object() {
+                return content.unchecked_into();
+            }
+        }
+    }
+    live.clone()
 }
 
 /// The document nodes created under `parent` belong to.

@@ -2,7 +2,8 @@
 //!
 //! - At start (and on [`Capture::snapshot`]) the whole document is serialized into a
 //!   [`Snapshot`]: document, doctype, elements with their attributes and namespace, text,
-//!   comments, CDATA; open shadow roots (first child of their host) and same-origin iframe
+//!   comments, CDATA; a `<template>`'s content (as its children, as HTML writes it); open
+//!   shadow roots (first child of their host) and same-origin iframe
 //!   documents (child of their `<iframe>`); input values and checked state per the privacy
 //!   rules ([`crate::capture::privacy`]); scroll offsets; the rules of same-origin
 //!   `<link rel=stylesheet>` sheets (cross-origin sheets throw a SecurityError on
@@ -11,20 +12,27 @@
 //! - Not recorded: the text of `<script>` (replay never runs it) and the content of
 //!   `<noscript>` (never shown when scripts run); the element and its attributes are.
 //!   A `<textarea>`'s text is its default value: it is recorded as the element's value.
+//!   A control whose default changes (its `checked` or `selected` attribute, a textarea's
+//!   text) gets an `Input` event with its current state after the batch: an untouched
+//!   control follows its default.
 //! - Attributes are recorded as written: relative URLs stay relative, and the replayer
 //!   resolves them against `Meta.url` (resolving here would cost a URL parse per
 //!   attribute and bytes per URL, for no information the replayer lacks).
 //! - One MutationObserver (child lists, attributes, character data, subtree) watches the
-//!   document, each shadow root and each same-origin frame document; each callback becomes
+//!   document, each shadow root, each template's content and each same-origin frame
+//!   document; each callback becomes
 //!   one [`MutationBatch`] (see [`mutation`] for how it is computed). The capture
 //!   registers the recording's barrier, which drains the observer's pending records, so an
 //!   event from any other hook comes after the DOM changes made before it.
 //! - Re-serialized in place (a removal and an addition with fresh ids): an `<iframe>` whose
-//!   document loaded, a `<link rel=stylesheet>` whose sheet loaded, a host that got a
+//!   document loaded, a `<link rel=stylesheet>` whose sheet loaded (also inside shadow roots
+//!   and frame documents, which `load` does not leave: each gets a listener), a host that got a
 //!   shadow root through `attachShadow`, an element that became blocked or masked (or
-//!   stopped being), and a `<style>` or `<link>` whose rules changed through CSSOM
+//!   stopped being), a blocked element whose attributes changed (for its new size), and a
+//!   `<style>` or `<link>` whose rules changed through CSSOM
 //!   (`insertRule`/`deleteRule`, as CSS-in-JS libraries do) — then with its rules in
-//!   `ElementState::css`, which the replayer prefers to the element's text. The model has
+//!   `ElementState::css`, which the replayer prefers to the element's text (so such a
+//!   `<style>` is serialized again, with its new rules, when its text changes). The model has
 //!   no event for one rule, so a sheet edited many times is sent whole each time (once per
 //!   batch at most).
 //! - Not followed: closed shadow roots, `adoptedStyleSheets` and constructed sheets, the
@@ -67,7 +75,11 @@ extern "C" {
         mask_selector: &str,
         doc: &Document,
         observer: &MutationObserver,
+        on_load: &js_sys::Function,
     ) -> Walker;
+
+    #[wasm_bindgen(method)]
+    fn detach(this: &Walker);
 
     #[wasm_bindgen(method, catch)]
     fn snapshot(this: &Walker, root: &Node, next: u32) -> Result<Option<String>, JsValue>;
@@ -89,6 +101,9 @@ extern "C" {
 
     #[wasm_bindgen(method, getter)]
     fn specials(this: &Walker) -> Array;
+
+    #[wasm_bindgen(method, getter)]
+    fn controls(this: &Walker) -> Array;
 
     #[wasm_bindgen(js_name = sheetText)]
     fn sheet_text(element: &web_sys::Element) -> Option<String>;
@@ -118,6 +133,8 @@ struct Shared {
     /// A microtask will process `refresh`.
     scheduled: Cell<bool>,
     _on_records: Closure<dyn FnMut(Array, JsValue)>,
+    /// `load` inside shadow roots and frame documents (the walker's listeners call it).
+    _on_load: Closure<dyn FnMut(web_sys::Event)>,
     me: Weak<Shared>,
 }
 
@@ -143,12 +160,21 @@ impl Capture {
                     // A placeholder that is never used: install fails below.
                     JsValue::UNDEFINED.unchecked_into()
                 });
+            let on_load = {
+                let weak = weak.clone();
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                    if let (Some(shared), Some(target)) = (weak.upgrade(), event.target()) {
+                        shared.on_load(target.as_ref());
+                    }
+                })
+            };
             let walker = Walker::new(
                 recording.ids.map(),
                 privacy.block_selector(),
                 privacy.mask_text_selector(),
                 &document,
                 &observer,
+                on_load.as_ref().unchecked_ref(),
             );
             Shared {
                 recording: Rc::downgrade(recording),
@@ -159,6 +185,7 @@ impl Capture {
                 busy: Cell::new(false),
                 scheduled: Cell::new(false),
                 _on_records: on_records,
+                _on_load: on_load,
                 me: weak.clone(),
             }
         });
@@ -259,6 +286,7 @@ impl Capture {
 impl Drop for Capture {
     fn drop(&mut self) {
         self.shared.observer.disconnect();
+        self.shared.walker.detach();
         if let Some(recording) = self.shared.recording.upgrade() {
             recording.set_barrier(None);
         }
@@ -346,6 +374,11 @@ impl Shared {
             Some(batch) => recording.emit_dom(batch.into()),
             // The replayer's tree can no longer be trusted to match ids: start over.
             None => self.snapshot(),
+        }
+        // A control whose default changed (a `checked` or `selected` attribute, a
+        // textarea's text) may have a new current state without any event: recorded now.
+        for control in self.walker.controls().iter() {
+            crate::capture::input::control_changed(&control);
         }
     }
 

@@ -83,10 +83,22 @@ export function sheetText(el) {
   }
 }
 
-/** The parent of a node in the recorded tree: a shadow root's host, a frame's document's frame. */
+// A <template>'s content fragment → the template: its nodes are recorded as the template's
+// children (as HTML writes them), and the observer watches each content fragment.
+const TEMPLATE_OF = new WeakMap();
+
+/** `node`, or the template whose content it is. */
+function owner(node) {
+  return node.nodeType === 11 ? TEMPLATE_OF.get(node) || node : node;
+}
+
+/**
+ * The parent of a node in the recorded tree: a shadow root's host, a frame's document's
+ * frame, a template's content's template.
+ */
 function mirrorParent(node) {
   const parent = node.parentNode;
-  if (parent !== null) return parent;
+  if (parent !== null) return owner(parent);
   const type = node.nodeType;
   if (type === 11) return node.host || null;
   if (type === 9) {
@@ -104,10 +116,21 @@ export class Walker {
   /**
    * `ids`: the WeakMap node → id * SCALE + flags; `blockSelector` / `maskSelector`: the
    * combined selectors from privacy.rs; `doc`: the recorded document; `observer`: the
-   * MutationObserver, told to observe every shadow root and frame document found.
+   * MutationObserver, told to observe every shadow root and frame document found;
+   * `onLoad`: called with the `load` events inside those (see `listen`).
    */
-  constructor(ids, blockSelector, maskSelector, doc, observer) {
+  constructor(ids, blockSelector, maskSelector, doc, observer, onLoad) {
     this.ids = ids;
+    // `load` (of an iframe, of a stylesheet) is not composed: it reaches no listener on the
+    // document from inside a shadow root or a frame's document. Each of those gets this
+    // listener; `detach` makes it inert and removes it.
+    this.onLoad = onLoad;
+    this.loadListener = (event) => {
+      const f = this.onLoad;
+      if (f !== null) f(event);
+    };
+    this.listening = new WeakSet();
+    this.listened = [];
     this.blockSelector = blockSelector;
     this.maskSelector = maskSelector;
     this.doc = doc;
@@ -115,6 +138,9 @@ export class Walker {
     this.next = 1;
     this.out = [];
     this.specials = [];
+    // Form controls whose current state may have followed a change of their default (a
+    // `checked` or `selected` attribute, a textarea's text) in the last batch.
+    this.controls = [];
     this.blocked = new Set();
     this.masked = new Set();
     this.scroll = false;
@@ -143,6 +169,23 @@ export class Walker {
     return this.refresh(owner);
   }
 
+  listen(root) {
+    if (this.listening.has(root)) return;
+    this.listening.add(root);
+    root.addEventListener('load', this.loadListener, true);
+    this.listened.push(new WeakRef(root));
+  }
+
+  /** Stops calling `onLoad`, and removes the listeners `listen` added. */
+  detach() {
+    this.onLoad = null;
+    for (const ref of this.listened) {
+      const root = ref.deref();
+      if (root !== undefined) root.removeEventListener('load', this.loadListener, true);
+    }
+    this.listened.length = 0;
+  }
+
   /** Whether nodes wait for `refresh`. */
   get hasPending() {
     return this.pending.size !== 0;
@@ -157,6 +200,7 @@ export class Walker {
     this.next = next;
     this.out.length = 0;
     this.specials.length = 0;
+    this.controls.length = 0;
     this.blocked.clear();
     this.masked.clear();
   }
@@ -277,7 +321,10 @@ export class Walker {
         if (node.nodeType === 11 && !node.host) return undefined; // a plain fragment
         out.push(node.nodeType === 9 ? 'd' : 's', 0);
         this.ids.set(node, this.next++ * SCALE + (inherited & MASKED));
-        if (node !== this.doc) this.prepare(node);
+        if (node !== this.doc) {
+          this.prepare(node);
+          this.listen(node);
+        }
         this.observer.observe(node, OBSERVE);
         return { at: out.length - 1, n: 0, first: null, cur: node.firstChild, inherited };
       }
@@ -329,6 +376,14 @@ export class Walker {
           break;
         case 'link':
           if (isStylesheetLink(el)) special = S_SHEET;
+          break;
+        case 'template':
+          if (ns === HTML_NS) {
+            const content = el.content;
+            TEMPLATE_OF.set(content, el);
+            this.observer.observe(content, OBSERVE);
+            cur = content.firstChild;
+          }
           break;
         case 'iframe':
           flags |= OPAQUE;
@@ -408,7 +463,7 @@ export class Walker {
           const node = gone[j];
           if (!seen.has(node)) {
             seen.add(node);
-            removed.set(node, record.target);
+            removed.set(node, owner(record.target));
           }
         }
         const come = record.addedNodes;
@@ -417,11 +472,18 @@ export class Walker {
           seen.add(node);
           added.add(node);
         }
+        // New text replaces the rules of a <style> edited through CSSOM: its recorded
+        // rules are stale, so it is serialized again (likewise for a text change, below).
+        if (this.cssom.has(record.target)) refresh.push(record.target);
+        if (record.target.localName === 'textarea') this.controls.push(record.target);
       } else if (type === 'attributes') {
         // Names changed per element: a string for one (the usual case), an array for more.
         const ns = record.attributeNamespace;
         const key = ns ? ns + '\0' + record.attributeName : record.attributeName;
         const target = record.target;
+        const name = record.attributeName;
+        if ((name === 'checked' && target.localName === 'input')
+          || (name === 'selected' && target.localName === 'option')) this.controls.push(target);
         const names = attrs.get(target);
         if (names === undefined) attrs.set(target, key);
         else if (typeof names === 'string') {
@@ -429,14 +491,19 @@ export class Walker {
         } else if (!names.includes(key)) names.push(key);
       } else {
         texts.add(record.target);
+        const parent = record.target.parentNode;
+        if (parent !== null && this.cssom.has(parent)) refresh.push(parent);
+        if (parent !== null && parent.localName === 'textarea') this.controls.push(parent);
       }
     }
-    // An element that became blocked or masked (or stopped being) is serialized again.
+    // An element that became blocked or masked (or stopped being) is serialized again; so
+    // is a blocked one whose attributes changed (its style or class may change its size,
+    // which is all that is recorded of it).
     for (const el of attrs.keys()) {
       const value = ids.get(el);
       if (value === undefined || el.nodeType !== 1) continue;
       const flags = value % SCALE;
-      if (el.matches(this.blockSelector) !== ((flags & BLOCKED) !== 0)) {
+      if (el.matches(this.blockSelector) || (flags & BLOCKED) !== 0) {
         refresh.push(el);
         continue;
       }
