@@ -299,7 +299,7 @@ pub fn encode_into(
         };
     out.truncate(payload_at + compressed);
     out[start + 50..start + 54].copy_from_slice(&(compressed as u32).to_le_bytes());
-    let mut crc = crc32fast::Hasher::new();
+    let mut crc = crate::crc32::Crc32::new();
     crc.update(&out[start..start + 54]);
     crc.update(&out[payload_at..]);
     out[start + 54..start + 58].copy_from_slice(&crc.finalize().to_le_bytes());
@@ -451,7 +451,7 @@ fn parse_header(bytes: &[u8], limits: &Limits) -> Result<ParsedHeader, DecodeErr
         });
     }
     let stored = u32_at(54);
-    let mut crc = crc32fast::Hasher::new();
+    let mut crc = crate::crc32::Crc32::new();
     crc.update(&bytes[..54]);
     crc.update(&bytes[HEADER_LEN..end]);
     let computed = crc.finalize();

@@ -6,6 +6,7 @@
 //!   mutations, input, console, errors, network, performance, backend spans, annotations).
 //! - [`frame`] — the frame codec: events → MessagePack → LZ4 behind a self-describing,
 //!   checksummed header; decoding untrusted bytes returns a typed error, never panics.
+//! - [`crc32`] — the frame checksum, small enough for the browser recorder.
 //! - [`session`] — reassembles frames that arrive out of order, reporting gaps,
 //!   duplicates and corrupt frames while keeping every good one.
 //! - [`dom`] — the DOM mirror [`Dom`]: applies snapshots and mutation batches atomically,
@@ -38,6 +39,7 @@
 
 pub(crate) mod wire;
 
+pub mod crc32;
 pub mod dom;
 pub mod event;
 pub mod frame;
