@@ -136,10 +136,6 @@ pub struct Frame {
 /// Why a frame could not be encoded.
 #[derive(Debug, thiserror::Error)]
 pub enum EncodeError {
-    /// MessagePack serialization failed (it cannot for the event model's own types; kept
-    /// so an rmp-serde error is reported rather than unwrapped).
-    #[error("cannot serialize events: {0}")]
-    Serialize(#[from] rmp_serde::encode::Error),
     /// More events than a frame can count (`u32`).
     #[error("{0} events do not fit in one frame")]
     TooManyEvents(usize),
@@ -262,10 +258,7 @@ pub fn encode_into(
             return Err(EncodeError::TimeOutOfRange(e.time));
         }
     }
-    let mut raw = Vec::with_capacity(256 + 64 * events.len());
-    intern::with_table(intern::Mode::Encode, || {
-        WireEvents { base_time, events }.serialize(&mut rmp_serde::Serializer::new(&mut raw))
-    })?;
+    let raw = payload(base_time, events);
     if raw.len() > MAX_PAYLOAD_LEN {
         return Err(EncodeError::TooLarge(raw.len()));
     }
@@ -474,7 +467,31 @@ fn parse_header(bytes: &[u8], limits: &Limits) -> Result<ParsedHeader, DecodeErr
     })
 }
 
+/// The uncompressed payload of a frame of `events`: MessagePack written by
+/// [`crate::msgpack`], byte for byte what [`WireEvents`] writes through rmp-serde.
+pub(crate) fn payload(base_time: u64, events: &[Event]) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(256 + 64 * events.len());
+    intern::with_table(intern::Mode::Encode, || {
+        crate::msgpack::events(&mut raw, base_time, events)
+    });
+    raw
+}
+
+/// The same payload through serde and rmp-serde: the reference [`payload`] is tested
+/// against (`tests/encode_equivalence.rs`), written with the same `Serialize` impls the
+/// decoder's `Deserialize` impls mirror.
+#[cfg(feature = "testing")]
+pub(crate) fn payload_via_serde(base_time: u64, events: &[Event]) -> Vec<u8> {
+    let mut raw = Vec::new();
+    intern::with_table(intern::Mode::Encode, || {
+        WireEvents { base_time, events }.serialize(&mut rmp_serde::Serializer::new(&mut raw))
+    })
+    .expect("the event model always serializes");
+    raw
+}
+
 /// Serializes events as `[Δt, data]` pairs, flattened into one array.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
 struct WireEvents<'a> {
     base_time: u64,
     events: &'a [Event],

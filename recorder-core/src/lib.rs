@@ -37,6 +37,7 @@
     unreachable_pub
 )]
 
+pub(crate) mod msgpack;
 pub(crate) mod wire;
 
 pub mod crc32;

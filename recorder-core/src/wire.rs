@@ -54,6 +54,21 @@ macro_rules! wire_enum {
             }
         }
 
+        impl $crate::msgpack::Encode for $name {
+            fn encode(&self, out: &mut Vec<u8>) {
+                match self {
+                    $(
+                        $name::$variant(value) => {
+                            // An array of two, then the index as a positive fixint.
+                            const _: () = assert!($idx < 128);
+                            out.extend_from_slice(&[0x92, $idx]);
+                            $crate::wire::wire_encode!(out, value $(, $with)?);
+                        }
+                    )+
+                }
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct TagVisitor;
@@ -125,6 +140,14 @@ macro_rules! wire_unit_enum {
             }
         }
 
+        impl $crate::msgpack::Encode for $name {
+            fn encode(&self, out: &mut Vec<u8>) {
+                // The index as a positive fixint.
+                $( const _: () = assert!($idx < 128); )+
+                out.push(*self as u8);
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let index = u8::deserialize(deserializer)?;
@@ -145,6 +168,16 @@ macro_rules! wire_ser {
     };
 }
 
+/// Writes a [`wire_enum!`] variant's value with [`crate::msgpack`], mirroring [`wire_ser!`].
+macro_rules! wire_encode {
+    ($out:ident, $value:expr) => {
+        $crate::msgpack::Encode::encode($value, $out)
+    };
+    ($out:ident, $value:expr, intern) => {
+        $crate::msgpack::interned($out, $value)
+    };
+}
+
 /// Reads a [`wire_enum!`] variant's value from a sequence, mirroring [`wire_ser!`].
 macro_rules! wire_de {
     ($seq:ident) => {
@@ -156,7 +189,7 @@ macro_rules! wire_de {
     };
 }
 
-pub(crate) use {wire_de, wire_enum, wire_ser, wire_unit_enum};
+pub(crate) use {wire_de, wire_encode, wire_enum, wire_ser, wire_unit_enum};
 
 /// Per-frame string interning, used as `#[serde(with = "crate::wire::intern")]`.
 ///
@@ -553,16 +586,25 @@ pub(crate) mod intern {
         s.len() <= MAX_INTERNED_LEN
     }
 
-    /// Serializes a string through the active table (or inline when there is none).
-    pub(crate) fn serialize<S: Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() || !internable(value) {
-            return serializer.serialize_str(value);
+    /// The table index to write instead of `value`, when the frame being encoded has it
+    /// already; otherwise `None`, and `value` is written inline (and, when short enough,
+    /// added to the table). Always `None` outside [`with_table`]`(Mode::Encode, …)`.
+    pub(crate) fn index_of(value: &str) -> Option<u32> {
+        if !internable(value) {
+            return None;
         }
-        let known = TABLE.with(|t| match &mut *t.borrow_mut() {
+        TABLE.with(|t| match &mut *t.borrow_mut() {
             Some(Table::Encode(table)) => table.find_or_add(value),
             _ => None,
-        });
-        match known {
+        })
+    }
+
+    /// Serializes a string through the active table (or inline when there is none).
+    pub(crate) fn serialize<S: Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return serializer.serialize_str(value);
+        }
+        match index_of(value) {
             Some(i) => serializer.serialize_u32(i),
             None => serializer.serialize_str(value),
         }
