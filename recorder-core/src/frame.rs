@@ -93,11 +93,16 @@ impl SessionId {
     pub fn from_hex(s: &str) -> Option<Self> {
         crate::trace::TraceId::from_hex(s).map(|t| SessionId(t.0))
     }
+
+    /// 32 lower-case hex digits (the `Display` form).
+    pub fn to_hex(&self) -> String {
+        crate::trace::TraceId(self.0).to_hex()
+    }
 }
 
 impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&crate::trace::TraceId(self.0), f)
+        f.write_str(&self.to_hex())
     }
 }
 
@@ -148,6 +153,19 @@ pub enum EncodeError {
     /// LZ4 compression failed.
     #[error("cannot compress frame payload: {0}")]
     Compress(String),
+}
+
+impl EncodeError {
+    /// What went wrong, as a fixed phrase (the `Display` text without its figures), for
+    /// callers that report errors without `core::fmt`, such as the browser recorder.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            EncodeError::TooManyEvents(_) => "too many events for one frame",
+            EncodeError::TooLarge(_) => "frame payload exceeds the format's limit",
+            EncodeError::TimeOutOfRange(_) => "event time out of range",
+            EncodeError::Compress(_) => "cannot compress frame payload",
+        }
+    }
 }
 
 /// Why bytes could not be decoded as a frame.
@@ -283,11 +301,15 @@ pub fn encode_into(
     let compressed =
         match lz4_flex::block::compress_into_with_dict(&raw, &mut out[payload_at..], DICTIONARY) {
             Ok(n) => n,
-            Err(e) => {
+            Err(_) => {
                 // Cannot happen (the output has the documented worst-case size), but a
-                // library must not panic on it either.
+                // library must not panic on it either. (lz4_flex's only compression error
+                // is this one; its message is not formatted, which keeps `core::fmt` out
+                // of the browser recorder.)
                 out.truncate(start);
-                return Err(EncodeError::Compress(e.to_string()));
+                return Err(EncodeError::Compress(
+                    "output buffer smaller than LZ4's worst case".into(),
+                ));
             }
         };
     out.truncate(payload_at + compressed);
