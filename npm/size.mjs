@@ -1,5 +1,6 @@
 // Reports what a page downloads to record: every file of the built package that a browser
-// loads (the JS modules and the wasm), raw and gzipped (level 9, as a CDN would serve it).
+// loads for `record()` (the JS modules and the wasm; not the player, `tapedeck/replay`),
+// raw and gzipped (level 9, as a CDN would serve it).
 // `node size.mjs --check` exits 1 when the gzipped total is over the budget.
 //   npm run build && npm run size
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -20,10 +21,17 @@ function* files(dir) {
   }
 }
 
-const rows = [...files(dist)].map((path) => {
-  const data = readFileSync(path);
-  return { file: relative(dist, path), raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
-});
+/** The recorder's files: the entry module, the recorder's wasm and glue, its snippets. */
+const isRecorder = (file) =>
+  file === 'index.js' || /^(recorder_wasm[^/]*|snippets\/recorder-wasm-[^/]+\/.*)\.(js|wasm)$/.test(file);
+
+const rows = [...files(dist)]
+  .map((path) => ({ path, file: relative(dist, path).split('\\').join('/') }))
+  .filter(({ file }) => isRecorder(file))
+  .map(({ path, file }) => {
+    const data = readFileSync(path);
+    return { file, raw: data.length, gzip: gzipSync(data, { level: 9 }).length };
+  });
 if (rows.length === 0) {
   console.error('no built files in dist/: run `npm run build` first');
   process.exit(2);

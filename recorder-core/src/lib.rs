@@ -7,8 +7,10 @@
 //! - [`frame`] — the frame codec: events → MessagePack → LZ4 behind a self-describing,
 //!   checksummed header; decoding untrusted bytes returns a typed error, never panics.
 //! - [`crc32`] — the frame checksum, small enough for the browser recorder.
-//! - [`session`] — reassembles frames that arrive out of order, reporting gaps,
-//!   duplicates and corrupt frames while keeping every good one.
+//! - [`session`] — scans streams of frames (resynchronizing after damage) and reassembles
+//!   one session, or every session of a mixed input grouped by id, from frames that
+//!   arrive out of order, reporting gaps, duplicates and corrupt frames while keeping
+//!   every good one.
 //! - [`dom`] — the DOM mirror [`Dom`]: applies snapshots and mutation batches atomically,
 //!   serializes to HTML, and diffs two states into a minimal batch.
 //! - [`redact`] — the privacy rules applied in the browser before anything is encoded.

@@ -1,12 +1,15 @@
-//! The session reader keeps every good frame and reports gaps, duplicates, reordering,
-//! foreign and corrupt frames, also in a stream of frames back to back.
+//! The session readers keep every good frame and report gaps, duplicates, reordering,
+//! foreign and corrupt frames, also in a stream of frames back to back; the scanner under
+//! them covers a stream with frames and corrupt regions, in order, without overlap.
 
 mod support;
 
 use proptest::prelude::*;
 use recorder_core::event::{Event, Focus, Scroll};
 use recorder_core::frame::{self, DecodeError, SessionId};
-use recorder_core::session::{Location, Problem, SessionReader};
+use recorder_core::session::{
+    Location, MultiSessionReader, Problem, Report, Scanned, Scanner, SessionReader,
+};
 use support::{frame_from_payload, header};
 
 /// Frame `seq` of session `id`: two events at `seq` seconds.
@@ -41,6 +44,17 @@ fn seqs(session: &recorder_core::session::Session) -> Vec<u32> {
 
 fn at(input: usize, offset: usize) -> Location {
     Location { input, offset }
+}
+
+/// Where the corrupt regions of a report are, and how long each is.
+fn regions(report: &Report) -> Vec<(Location, usize)> {
+    report
+        .corrupt()
+        .map(|p| match p {
+            Problem::Corrupt { at, len, .. } => (*at, *len),
+            _ => unreachable!("corrupt() yields Corrupt only"),
+        })
+        .collect()
 }
 
 #[test]
@@ -81,6 +95,7 @@ fn duplicates_keep_the_first_and_tell_retries_from_conflicts() {
     reader.push(&frame_bytes(1, 0)); // a retried upload
     let conflicting = frame::encode(&header(1, 0), &events(7)).expect("encodes");
     reader.push(&conflicting);
+    reader.push(&conflicting); // a retry of the conflicting frame
     let session = reader.finish();
     assert_eq!(
         session.report.problems,
@@ -95,10 +110,18 @@ fn duplicates_keep_the_first_and_tell_retries_from_conflicts() {
                 seq: 0,
                 identical: false
             },
+            Problem::Duplicate {
+                at: at(3, 0),
+                seq: 0,
+                identical: true
+            },
         ]
     );
     assert_eq!(session.frames.len(), 1);
     assert_eq!(session.frames[0].events, events(0));
+    // The conflicting frame is set aside, not lost; the retry is.
+    assert_eq!(session.conflicting.len(), 1);
+    assert_eq!(session.conflicting[0].events, events(7));
     assert!(session.report.is_complete());
 }
 
@@ -278,14 +301,7 @@ fn a_stream_skips_junk_and_keeps_reading() {
     reader.push_stream(&bytes); // input 1
     let session = reader.finish();
     assert_eq!(seqs(&session), [0, 1, 2, 9]);
-    let regions: Vec<(Location, usize)> = session
-        .report
-        .corrupt()
-        .map(|p| match p {
-            Problem::Corrupt { at, len, .. } => (*at, *len),
-            _ => unreachable!("corrupt() yields Corrupt only"),
-        })
-        .collect();
+    let regions = regions(&session.report);
     let second = junk.len() + offsets[1];
     let tail = junk.len() * 2 + frames.len();
     assert_eq!(
@@ -337,19 +353,18 @@ fn a_truncated_last_frame_is_reported() {
     ));
 }
 
+/// Frame `seq` of session `id` with over 5000 bytes of payload.
+fn big_frame(id: u8, seq: u32) -> Vec<u8> {
+    let blob = recorder_core::event::Custom {
+        name: "blob".into(),
+        payload: "x".repeat(5000),
+    };
+    frame::encode(&header(id, seq), &[Event::new(0, blob)]).expect("encodes")
+}
+
 #[test]
 fn limits_apply_to_every_frame() {
-    let big = frame::encode(
-        &header(1, 0),
-        &[Event::new(
-            0,
-            recorder_core::event::Custom {
-                name: "blob".into(),
-                payload: "x".repeat(5000),
-            },
-        )],
-    )
-    .expect("encodes");
+    let big = big_frame(1, 0);
     let mut reader = SessionReader::new().with_limits(frame::Limits {
         max_payload_len: 4096,
     });
@@ -374,8 +389,228 @@ fn an_empty_reader_is_an_empty_session() {
     assert!(session.report.is_clean());
 }
 
+#[test]
+fn the_scanner_yields_frames_and_regions_with_their_offsets() {
+    let (frames, offsets) = stream(3);
+    let mut bytes = frames[..offsets[2]].to_vec();
+    bytes.extend_from_slice(b"TDCK junk");
+    bytes.extend_from_slice(&frames[offsets[2]..]);
+    let steps: Vec<Scanned> = Scanner::new(&bytes).collect();
+    let spans: Vec<_> = steps.iter().map(Scanned::span).collect();
+    let junk_end = offsets[2] + 9;
+    assert_eq!(
+        spans,
+        [
+            0..offsets[1],
+            offsets[1]..offsets[2],
+            offsets[2]..junk_end,
+            junk_end..bytes.len()
+        ]
+    );
+    assert!(matches!(
+        &steps[2],
+        Scanned::Corrupt {
+            seq: None,
+            error: DecodeError::TooShort(_)
+                | DecodeError::BadMagic
+                | DecodeError::UnsupportedVersion(_),
+            ..
+        }
+    ));
+    match &steps[3] {
+        Scanned::Frame { frame, .. } => assert_eq!(frame.events, events(2)),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(Scanner::new(&[]).count(), 0);
+}
+
+#[test]
+fn the_multi_reader_groups_sessions_each_with_its_report() {
+    let mut reader = MultiSessionReader::new();
+    reader.push(&frame_bytes(2, 1)); // input 0
+    let mut mixed = frame_bytes(1, 0);
+    mixed.extend_from_slice(b"junk");
+    mixed.extend(frame_bytes(2, 0));
+    mixed.extend(frame_bytes(1, 2));
+    reader.push_stream(&mixed); // input 1
+    reader.push(&frame_bytes(1, 0)); // input 2: a retry
+    let conflicting = frame::encode(&header(2, 0), &events(9)).expect("encodes");
+    reader.push(&conflicting); // input 3
+    reader.push(b"not a frame"); // input 4
+    assert_eq!(reader.session_count(), 2);
+    let read = reader.finish();
+
+    let ids: Vec<_> = read.sessions.iter().map(|s| s.id).collect();
+    assert_eq!(
+        ids,
+        [Some(SessionId([2; 16])), Some(SessionId([1; 16]))],
+        "first seen first"
+    );
+    let one = read.get(SessionId([1; 16])).expect("session 1");
+    assert_eq!(seqs(one), [0, 2]);
+    assert_eq!(
+        one.report.problems,
+        [
+            Problem::Duplicate {
+                at: at(2, 0),
+                seq: 0,
+                identical: true
+            },
+            Problem::Gap { first: 1, last: 1 }
+        ]
+    );
+    let two = read.get(SessionId([2; 16])).expect("session 2");
+    assert_eq!(seqs(two), [0, 1]);
+    assert_eq!(two.frames[0].events, events(0), "the first frame 0 is kept");
+    assert_eq!(two.conflicting.len(), 1);
+    let offset_of_two = frame_bytes(1, 0).len() + 4;
+    assert_eq!(
+        two.report.problems,
+        [
+            Problem::OutOfOrder {
+                at: at(1, offset_of_two),
+                seq: 0,
+                after: 1
+            },
+            Problem::Duplicate {
+                at: at(3, 0),
+                seq: 0,
+                identical: false
+            },
+        ]
+    );
+
+    assert_eq!(
+        regions(&read.report),
+        [(at(1, offset_of_two - 4), 4), (at(4, 0), 11)]
+    );
+    assert_eq!(read.report.problems.len(), 2, "only corrupt regions");
+    let frames: Vec<usize> = read.inputs.iter().map(|i| i.frames).collect();
+    assert_eq!(frames, [1, 3, 1, 1, 0]);
+    assert_eq!(read.inputs[1].bytes, mixed.len());
+    assert_eq!(read.inputs[1].corrupt_bytes, 4);
+    assert_eq!(read.inputs[4].corrupt_bytes, 11);
+}
+
+#[test]
+fn the_multi_reader_takes_decoded_frames_and_limits() {
+    let mut reader = MultiSessionReader::new().with_limits(frame::Limits {
+        max_payload_len: 4096,
+    });
+    reader.push_frame(frame::decode(&frame_bytes(3, 0)).expect("decodes"));
+    reader.push(&big_frame(3, 1));
+    let read = reader.finish();
+    assert_eq!(read.sessions.len(), 1);
+    assert_eq!(seqs(&read.sessions[0]), [0]);
+    assert_eq!(
+        read.inputs[0],
+        recorder_core::session::InputStats {
+            bytes: 0,
+            frames: 1,
+            corrupt_bytes: 0
+        }
+    );
+    assert!(matches!(
+        read.report.corrupt().next(),
+        Some(Problem::Corrupt {
+            error: DecodeError::TooLarge { limit: 4096, .. },
+            ..
+        })
+    ));
+    assert!(MultiSessionReader::new().finish().is_empty());
+}
+
+/// Frame `seq` of session `id`, as `frame_bytes`, or damaged (a byte flipped) when
+/// `damage` is not 0.
+fn maybe_damaged(id: u8, seq: u32, damage: u16) -> Vec<u8> {
+    let mut bytes = frame_bytes(id, seq);
+    if damage != 0 {
+        let at = usize::from(damage) % bytes.len();
+        bytes[at] ^= 0x5a;
+    }
+    bytes
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// The multi reader groups sessions exactly as one `SessionReader::for_session` per
+    /// session would read them (frames, conflicts, problems other than foreign frames),
+    /// whatever the mix, order, repetition, damage and cutting into inputs.
+    #[test]
+    fn the_multi_reader_agrees_with_one_reader_per_session(
+        frames in proptest::collection::vec((1..4u8, 0..6u32, prop_oneof![3 => Just(0u16), 1 => any::<u16>()]), 0..24),
+        cuts in proptest::collection::vec(any::<bool>(), 24),
+    ) {
+        // Frames grouped into inputs: a new input where `cuts` says so; an input of one
+        // frame is pushed as one, longer ones as streams.
+        let mut inputs: Vec<Vec<Vec<u8>>> = Vec::new();
+        for (i, (id, seq, damage)) in frames.iter().enumerate() {
+            if inputs.is_empty() || cuts[i] {
+                inputs.push(Vec::new());
+            }
+            if let Some(last) = inputs.last_mut() {
+                last.push(maybe_damaged(*id, *seq, *damage));
+            }
+        }
+        let push = |input: &Vec<Vec<u8>>, single: &mut dyn FnMut(&[u8]), stream: &mut dyn FnMut(&[u8])| {
+            if input.len() == 1 { single(&input[0]) } else { stream(&input.concat()) }
+        };
+        let mut multi = MultiSessionReader::new();
+        for input in &inputs {
+            let multi = std::cell::RefCell::new(&mut multi);
+            push(input, &mut |b| multi.borrow_mut().push(b), &mut |b| multi.borrow_mut().push_stream(b));
+        }
+        let read = multi.finish();
+        for id in 1..4u8 {
+            let sid = SessionId([id; 16]);
+            let mut single = SessionReader::for_session(sid);
+            for input in &inputs {
+                let single = std::cell::RefCell::new(&mut single);
+                push(input, &mut |b| single.borrow_mut().push(b), &mut |b| single.borrow_mut().push_stream(b));
+            }
+            let mut expected = single.finish();
+            let corrupt: Vec<Problem> = expected.report.corrupt().cloned().collect();
+            prop_assert_eq!(&corrupt, &read.report.problems);
+            expected.report.problems.retain(|p| !matches!(p, Problem::Corrupt { .. } | Problem::OtherSession { .. }));
+            match read.get(sid) {
+                Some(got) => prop_assert_eq!(got, &expected),
+                None => prop_assert!(expected.frames.is_empty() && expected.conflicting.is_empty()),
+            }
+        }
+        let frames_read: usize = read.inputs.iter().map(|i| i.frames).sum();
+        let problems: usize = read.sessions.iter().map(|s| s.report.problems.iter().filter(|p| matches!(p, Problem::Duplicate { .. })).count()).sum();
+        let kept: usize = read.sessions.iter().map(|s| s.frames.len()).sum();
+        prop_assert_eq!(frames_read, kept + problems);
+        for (stats, input) in read.inputs.iter().zip(&inputs) {
+            prop_assert_eq!(stats.bytes, input.iter().map(Vec::len).sum::<usize>());
+        }
+    }
+
+    /// Whatever the bytes, the scanner's steps cover the stream in order without overlap.
+    #[test]
+    fn scanner_steps_tile_the_stream(
+        n in 0..6u32,
+        damage in proptest::collection::vec((any::<prop::sample::Index>(), 1..=255u8), 0..4),
+        junk in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let (mut bytes, _) = stream(n);
+        bytes.extend_from_slice(&junk);
+        if !bytes.is_empty() {
+            for (at, mask) in damage {
+                let at = at.index(bytes.len());
+                bytes[at] ^= mask;
+            }
+        }
+        let mut end = 0;
+        for step in Scanner::new(&bytes) {
+            let span = step.span();
+            prop_assert_eq!(span.start, end);
+            prop_assert!(span.end > span.start);
+            end = span.end;
+        }
+        prop_assert_eq!(end, bytes.len());
+    }
 
     /// Whatever bytes of a stream are damaged, every frame that was not touched is read,
     /// and every touched one is reported missing.

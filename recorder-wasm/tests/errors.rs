@@ -30,7 +30,7 @@ export function brokenImage() {
   return new Promise((resolve) => {
     const img = document.createElement('img');
     img.onerror = () => { img.remove(); resolve(); };
-    img.src = '/definitely-missing.png?session=1';
+    img.src = '/definitely-missing.png?v=1&session=1';
     document.body.appendChild(img);
   });
 }
@@ -121,7 +121,8 @@ async fn resources_that_fail_to_load_are_recorded() {
     assert_eq!(e.message, "Failed to load <img>");
     let source = e.source.as_deref().unwrap();
     assert!(
-        source.ends_with("/definitely-missing.png?session=1"),
+        // Absolute, and redacted (`session` is a sensitive parameter name).
+        source.ends_with("/definitely-missing.png?v=1&session=[redacted]"),
         "absolute URL: {source}"
     );
 }

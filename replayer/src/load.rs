@@ -5,18 +5,23 @@
 //! concatenated. None of it is fatal: every frame that decodes is kept, and the
 //! [`LoadReport`] says what was missing or skipped.
 //!
-//! Two steps, so the first can be swapped for `recorder_core::session` once it lands:
-//! - [`read_frames`] scans each input for frames back to back, resynchronizing on the
-//!   next magic bytes after a corrupt region;
-//! - [`assemble`] picks the page session, orders and deduplicates its frames, finds gaps,
-//!   and joins the `Backend` events of other sessions (services) by absolute time.
+//! Two steps:
+//! - [`read_frames`] scans each input and groups its frames by session, with
+//!   `recorder_core::session`'s [`MultiSessionReader`] (the one frame reader of the
+//!   project: resynchronization after corrupt regions, duplicates, gaps, reordering);
+//! - [`assemble`] does what only a replay needs: picks the page session, joins the
+//!   `Backend` events of other sessions (services) by trace id onto the page's clock,
+//!   orders the events by time, and turns the readers' reports into a [`LoadReport`].
 
 use recorder_core::dom::DomError;
 use recorder_core::event::{Backend, Event, EventData};
-use recorder_core::frame::{self, DecodeError, Frame, SessionId, MAGIC};
+use recorder_core::frame::{DecodeError, Frame, SessionId};
+use recorder_core::session::{MultiSessionReader, Problem, Session, Sessions};
 use recorder_core::TraceId;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
+
+pub use recorder_core::session::InputStats;
 
 /// Why no timeline could be built at all.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -36,106 +41,40 @@ pub struct CorruptFrame {
     pub input: usize,
     /// Byte offset of the region in that input.
     pub offset: usize,
-    /// Bytes skipped, up to the next frame that decodes or the end of the input.
+    /// Bytes skipped: one damaged frame whose header was intact, or up to the next
+    /// frame that decodes or the end of the input.
     pub len: usize,
     /// Why the first frame of the region did not decode.
     pub error: DecodeError,
 }
 
-/// What one input held.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct InputStats {
-    /// Its size in bytes.
-    pub bytes: usize,
-    /// Frames decoded from it.
-    pub frames: usize,
-    /// Bytes in corrupt regions.
-    pub corrupt_bytes: usize,
-}
-
-/// A decoded frame and where it was found.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FoundFrame {
-    /// Which input.
-    pub input: usize,
-    /// Byte offset in that input.
-    pub offset: usize,
-    /// The frame.
-    pub frame: Frame,
-}
-
-/// Every frame of some inputs, in the order found, and the bytes that were not frames.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FrameScan {
-    /// Frames in input order, then byte order.
-    pub frames: Vec<FoundFrame>,
-    /// Corrupt regions, in input order.
-    pub corrupt: Vec<CorruptFrame>,
-    /// One entry per input.
-    pub inputs: Vec<InputStats>,
-}
-
-/// Decodes frames from each input (one frame, or several back to back).
-///
-/// After bytes that do not decode, reading resumes at the next occurrence of the magic
-/// bytes that starts a valid frame, so one corrupt frame loses only itself. (A crafted
-/// input full of magic bytes makes this scan slow, never unbounded in memory.)
-pub fn read_frames<'a>(inputs: impl IntoIterator<Item = &'a [u8]>) -> FrameScan {
-    let mut scan = FrameScan::default();
-    for (input, bytes) in inputs.into_iter().enumerate() {
-        let mut stats = InputStats {
-            bytes: bytes.len(),
-            ..InputStats::default()
-        };
-        let mut at = 0;
-        let mut bad: Option<(usize, DecodeError)> = None;
-        while at < bytes.len() {
-            match frame::decode_prefix(&bytes[at..]) {
-                Ok((frame, used)) => {
-                    if let Some((offset, error)) = bad.take() {
-                        stats.corrupt_bytes += at - offset;
-                        scan.corrupt.push(CorruptFrame {
-                            input,
-                            offset,
-                            len: at - offset,
-                            error,
-                        });
-                    }
-                    stats.frames += 1;
-                    scan.frames.push(FoundFrame {
-                        input,
-                        offset: at,
-                        frame,
-                    });
-                    at += used;
-                }
-                Err(error) => {
-                    bad.get_or_insert((at, error));
-                    at = next_magic(bytes, at + 1).unwrap_or(bytes.len());
-                }
-            }
+impl CorruptFrame {
+    /// The region a reader's [`Problem::Corrupt`] describes (`None` for other problems).
+    pub fn from_problem(problem: &Problem) -> Option<CorruptFrame> {
+        match problem {
+            Problem::Corrupt { at, len, error, .. } => Some(CorruptFrame {
+                input: at.input,
+                offset: at.offset,
+                len: *len,
+                error: error.clone(),
+            }),
+            _ => None,
         }
-        if let Some((offset, error)) = bad {
-            stats.corrupt_bytes += bytes.len() - offset;
-            scan.corrupt.push(CorruptFrame {
-                input,
-                offset,
-                len: bytes.len() - offset,
-                error,
-            });
-        }
-        scan.inputs.push(stats);
     }
-    scan
 }
 
-/// Position of the next frame magic at or after `from`.
-fn next_magic(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(MAGIC.len())
-        .position(|w| w == MAGIC)
-        .map(|p| from + p)
+/// Reads frames from each input (one frame, or several back to back), grouped by
+/// session.
+///
+/// After bytes that do not decode, reading resumes at the next frame with a valid
+/// checksum, so one corrupt frame loses only itself; the work this search may do is
+/// bounded (see [`recorder_core::session::Scanner`]).
+pub fn read_frames<'a>(inputs: impl IntoIterator<Item = &'a [u8]>) -> Sessions {
+    let mut reader = MultiSessionReader::new();
+    for bytes in inputs {
+        reader.push_stream(bytes);
+    }
+    reader.finish()
 }
 
 /// A run of missing frames of the page session: sequence numbers `first..=last`.
@@ -342,180 +281,138 @@ impl fmt::Display for LoadReport {
     }
 }
 
-/// Frames of one session, in the order found.
-struct Group {
-    id: SessionId,
-    frames: Vec<Frame>,
-    has_page_events: bool,
-}
-
-/// Orders the frames of a scan into one session's events (see the module docs).
+/// Orders the frames read by [`read_frames`] into one session's events (see the module
+/// docs).
 ///
-/// Events are ordered by time; equal times keep frame order (the page session by sequence
-/// number, then other sessions) and then their order within the frame. Times of other
-/// sessions are moved onto the page session's clock: `other.start + t − page.start`.
-pub fn assemble(scan: FrameScan) -> Result<(Vec<Event>, LoadReport), LoadError> {
+/// The page session is the one with `Meta`/`Snapshot` events, else the one with the most
+/// frames, else the first read. Events are ordered by time; equal times keep frame order
+/// (the page session by sequence number, then other sessions in the order first read)
+/// and then their order within the frame. Times of other sessions are moved onto the
+/// page session's clock: `other.start + t − page.start`.
+pub fn assemble(read: Sessions) -> Result<(Vec<Event>, LoadReport), LoadError> {
+    let Sessions {
+        mut sessions,
+        report: read_report,
+        inputs,
+    } = read;
     let mut report = LoadReport {
-        corrupt: scan.corrupt,
-        inputs: scan.inputs,
+        corrupt: read_report
+            .problems
+            .iter()
+            .filter_map(CorruptFrame::from_problem)
+            .collect(),
+        inputs,
         ..LoadReport::default()
     };
-    if scan.frames.is_empty() {
+    let has_page_events = |s: &Session| {
+        s.frames.iter().chain(&s.conflicting).any(|f| {
+            f.events
+                .iter()
+                .any(|e| matches!(e.data, EventData::Meta(_) | EventData::Snapshot(_)))
+        })
+    };
+    let Some(main) = (0..sessions.len()).max_by_key(|&i| {
+        let s = &sessions[i];
+        (has_page_events(s), s.frames.len(), std::cmp::Reverse(i))
+    }) else {
         return Err(match report.corrupt.first() {
             Some(c) => LoadError::NoFrames(c.error.clone()),
             None => LoadError::Empty,
         });
-    }
-
-    let mut groups: Vec<Group> = Vec::new();
-    let mut by_id: HashMap<SessionId, usize> = HashMap::new();
-    for found in scan.frames {
-        let id = found.frame.header.session_id;
-        let g = *by_id.entry(id).or_insert_with(|| {
-            groups.push(Group {
-                id,
-                frames: Vec::new(),
-                has_page_events: false,
-            });
-            groups.len() - 1
-        });
-        let group = &mut groups[g];
-        group.has_page_events |= found
-            .frame
-            .events
-            .iter()
-            .any(|e| matches!(e.data, EventData::Meta(_) | EventData::Snapshot(_)));
-        group.frames.push(found.frame);
-    }
-    // The page session: page events first, then more frames, then first seen.
-    let main = (0..groups.len())
-        .max_by_key(|&i| {
-            let g = &groups[i];
-            (g.has_page_events, g.frames.len(), std::cmp::Reverse(i))
-        })
-        .unwrap_or(0);
-    let mut groups_ordered: Vec<Group> = Vec::with_capacity(groups.len());
-    groups_ordered.push(groups.swap_remove(main));
-    // `swap_remove` moved the last group into `main`'s place: restore first-seen order.
-    groups.sort_by_key(|g| by_id.get(&g.id).copied().unwrap_or(usize::MAX));
-    groups_ordered.extend(groups);
-
-    let mut frames_in_order: Vec<(bool, Frame)> = Vec::new();
-    for (k, group) in groups_ordered.into_iter().enumerate() {
-        let is_main = k == 0;
-        let mut frames = group.frames;
-        if is_main {
-            report.reordered = frames.windows(2).any(|w| w[0].header.seq > w[1].header.seq);
+    };
+    // `remove`, not `swap_remove`: the other sessions keep the order they were read in.
+    let page = sessions.remove(main);
+    let id = page.id.unwrap_or_default();
+    report.session = page.id;
+    report.session_start = page.start;
+    report.frames = page.frames.len();
+    for problem in &page.report.problems {
+        match *problem {
+            Problem::OutOfOrder { .. } => report.reordered = true,
+            Problem::Gap { first, last } => report.gaps.push(Gap { first, last }),
+            Problem::Duplicate { seq, identical, .. } => report.duplicates.push(Duplicate {
+                session: id,
+                seq,
+                identical,
+            }),
+            _ => {}
         }
-        frames.sort_by_key(|f| f.header.seq); // stable: first found wins among equal seqs
-        let mut kept: Vec<Frame> = Vec::with_capacity(frames.len());
-        for f in frames {
-            // Equal seqs are adjacent after the sort.
-            let seen = kept.last().is_some_and(|k| k.header.seq == f.header.seq);
-            if !seen {
-                kept.push(f);
-                continue;
-            }
-            let identical = kept
-                .iter()
-                .rev()
-                .take_while(|k| k.header.seq == f.header.seq)
-                .any(|k| *k == f);
-            if identical || is_main {
-                report.duplicates.push(Duplicate {
-                    session: group.id,
-                    seq: f.header.seq,
-                    identical,
-                });
-            } else {
-                // A service re-encoding its frames (as the demo store does) reuses numbers:
-                // different frames with one number are both real.
-                kept.push(f);
-            }
-        }
-        if is_main {
-            let mut expected = 0u32;
-            for f in &kept {
-                let seq = f.header.seq;
-                if seq > expected {
-                    report.gaps.push(Gap {
-                        first: expected,
-                        last: seq - 1,
-                    });
-                }
-                expected = seq.saturating_add(1);
-            }
-            report.session = Some(group.id);
-            report.session_start = kept.first().map_or(0, |f| f.header.session_start);
-            report.frames = kept.len();
-        } else {
-            report.other_sessions.push(OtherSession {
-                id: group.id,
-                start: kept.first().map_or(0, |f| f.header.session_start),
-                frames: kept.len(),
-                joined: 0,
-                ignored: 0,
-            });
-        }
-        frames_in_order.extend(kept.into_iter().map(|f| (is_main, f)));
     }
 
     // Backend work of other sessions is joined only when a request of the page carries
     // its trace id: a service's stream holds every user's traces.
-    let traces: HashSet<TraceId> = frames_in_order
-        .iter()
-        .filter(|(is_main, _)| *is_main)
-        .flat_map(|(_, f)| &f.events)
+    let traces: HashSet<TraceId> = page
+        .events()
         .filter_map(|e| match &e.data {
             EventData::Network(n) => n.trace_id,
             _ => None,
         })
         .collect();
 
-    let start = i128::from(report.session_start);
+    // Each frame's times moved onto the page's clock (they differ for other sessions,
+    // and for page frames whose session start disagrees).
+    let start = i128::from(page.start);
+    let offset = |f: &Frame| i128::from(f.header.session_start) - start;
     let mut timed: Vec<(i128, Event)> = Vec::new();
-    let mut other_index = 0usize;
-    let mut previous_session = None;
-    for (is_main, f) in frames_in_order {
-        let offset = i128::from(f.header.session_start) - start;
-        if is_main {
+    for f in page.frames {
+        let offset = offset(&f);
+        timed.extend(
+            f.events
+                .into_iter()
+                .map(|e| (i128::from(e.time) + offset, e)),
+        );
+    }
+    for other in sessions {
+        let id = other.id.unwrap_or_default();
+        let mut summary = OtherSession {
+            id,
+            start: other.start,
+            frames: 0,
+            joined: 0,
+            ignored: 0,
+        };
+        for problem in &other.report.problems {
+            // A service re-encoding its frames (as the demo store does) reuses numbers:
+            // different frames with one number are both real, so only retries count.
+            if let Problem::Duplicate {
+                seq,
+                identical: true,
+                ..
+            } = *problem
+            {
+                report.duplicates.push(Duplicate {
+                    session: id,
+                    seq,
+                    identical: true,
+                });
+            }
+        }
+        let mut frames = other.frames;
+        frames.extend(other.conflicting);
+        frames.sort_by_key(|f| f.header.seq); // stable: the first read of a number first
+        summary.frames = frames.len();
+        for f in frames {
+            let offset = offset(&f);
+            let count = f.events.len();
+            let before = timed.len();
             timed.extend(
                 f.events
                     .into_iter()
+                    .filter(|e| joins(e, &traces))
                     .map(|e| (i128::from(e.time) + offset, e)),
             );
-            continue;
-        }
-        if previous_session.is_some_and(|s| s != f.header.session_id) {
-            other_index += 1;
-        }
-        previous_session = Some(f.header.session_id);
-        let count = f.events.len();
-        let mut joined = 0;
-        for e in f.events {
-            let linked = match &e.data {
-                EventData::Backend(Backend::Span(s)) => traces.contains(&s.trace_id),
-                EventData::Backend(Backend::Log(l)) => {
-                    l.trace_id.is_some_and(|t| traces.contains(&t))
-                }
-                _ => false,
-            };
-            if linked {
-                joined += 1;
-                timed.push((i128::from(e.time) + offset, e));
+            let joined = timed.len() - before;
+            summary.joined += joined;
+            summary.ignored += count - joined;
+            if joined == 0 {
+                report.ignored.push(IgnoredFrame {
+                    session: id,
+                    seq: f.header.seq,
+                    events: count,
+                });
             }
         }
-        if let Some(other) = report.other_sessions.get_mut(other_index) {
-            other.joined += joined;
-            other.ignored += count - joined;
-        }
-        if joined == 0 {
-            report.ignored.push(IgnoredFrame {
-                session: f.header.session_id,
-                seq: f.header.seq,
-                events: count,
-            });
-        }
+        report.other_sessions.push(summary);
     }
 
     timed.sort_by_key(|(t, _)| *t); // stable: frame order, then in-frame order
@@ -530,4 +427,13 @@ pub fn assemble(scan: FrameScan) -> Result<(Vec<Event>, LoadReport), LoadError> 
         })
         .collect();
     Ok((events, report))
+}
+
+/// Whether an event of another session is backend work for one of the page's requests.
+fn joins(event: &Event, traces: &HashSet<TraceId>) -> bool {
+    match &event.data {
+        EventData::Backend(Backend::Span(s)) => traces.contains(&s.trace_id),
+        EventData::Backend(Backend::Log(l)) => l.trace_id.is_some_and(|t| traces.contains(&t)),
+        _ => false,
+    }
 }

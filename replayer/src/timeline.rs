@@ -44,6 +44,7 @@ use crate::load::{self, ApplyFailure, LoadError, LoadReport};
 use recorder_core::dom::{Dom, DomError};
 use recorder_core::event::{Event, EventData};
 use recorder_core::frame::SessionId;
+use recorder_core::session::Sessions;
 use std::fmt;
 
 /// When to keep a copy of the DOM while building a [`Timeline`] (see the module docs).
@@ -149,11 +150,8 @@ impl Timeline {
 
     /// A timeline of frames already read with [`load::read_frames`] (a caller that reports
     /// per-file problems first, as the CLI does).
-    pub fn from_scan(
-        scan: load::FrameScan,
-        policy: CheckpointPolicy,
-    ) -> Result<Timeline, LoadError> {
-        let (events, report) = load_session(scan)?;
+    pub fn from_scan(read: Sessions, policy: CheckpointPolicy) -> Result<Timeline, LoadError> {
+        let (events, report) = load::assemble(read)?;
         Ok(Timeline::build(events, report, policy))
     }
 
@@ -295,12 +293,6 @@ impl Timeline {
             position: 0,
         }
     }
-}
-
-/// Orders a session's frames: the one place that knows how frames are reassembled, so
-/// that moving to `recorder_core::session` is an edit here.
-fn load_session(scan: load::FrameScan) -> Result<(Vec<Event>, LoadReport), LoadError> {
-    load::assemble(scan)
 }
 
 /// Replay work of an event, beyond the change in node count (see the module docs).

@@ -226,21 +226,26 @@ fn span(trace_id: TraceId, id: u8, parent: Option<u8>, name: &str) -> Span {
     }
 }
 
-#[test]
-fn backend_events_of_other_sessions_join_by_trace_id_on_the_page_clock() {
-    let mut page = twelve();
-    page.push(Event::new(
+/// A request of the page at 1150 ms, carrying trace 7.
+fn request_at_1150(method: &str, path: &str, status: u16) -> Event {
+    Event::new(
         1150,
         Network {
             request_id: 1,
-            method: "POST".into(),
-            url: "https://shop.example/api/orders".into(),
-            status: Some(500),
+            method: method.into(),
+            url: format!("https://shop.example{path}"),
+            status: Some(status),
             duration: 120.0,
             trace_id: Some(trace(7)),
             ..Default::default()
         },
-    ));
+    )
+}
+
+#[test]
+fn backend_events_of_other_sessions_join_by_trace_id_on_the_page_clock() {
+    let mut page = twelve();
+    page.push(request_at_1150("POST", "/api/orders", 500));
     // The service's clock starts 10 ms before the page's: its times are 10 ms larger.
     let backend = vec![
         // Before the page session started: clamped to 0.
@@ -377,5 +382,90 @@ fn without_page_events_the_session_with_most_frames_is_the_page() {
             "session {}: 1 frame ignored (another page, or backend work for none of this page's requests)",
             sid(2)
         )]
+    );
+}
+
+#[test]
+fn a_service_reusing_frame_numbers_keeps_both_frames_but_retries_count_once() {
+    let mut page = twelve();
+    page.push(request_at_1150("GET", "/api/cart", 200));
+    // Two downloads of the demo store each end with a re-encoded backend frame 0 of the
+    // same service session, holding different spans.
+    let backend = |id: u8, name: &str| {
+        frames(
+            sid(2),
+            START,
+            &[Event::new(
+                1160,
+                Backend::Span(span(trace(7), id, None, name)),
+            )],
+            1,
+        )
+        .remove(0)
+    };
+    let first = backend(1, "GET /api/cart");
+    let second = backend(2, "cart.load");
+    let page_frames = frames(sid(1), START, &page, 20);
+    let mut inputs: Vec<&[u8]> = page_frames.iter().map(Vec::as_slice).collect();
+    // Each retried once.
+    inputs.extend([&first, &second, &second, &first].map(|v| v.as_slice()));
+    let timeline = Timeline::from_frames(inputs).unwrap();
+
+    let spans: Vec<&str> = timeline
+        .events()
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Backend(Backend::Span(s)) => Some(s.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(spans, ["GET /api/cart", "cart.load"], "each span once");
+    let report = timeline.report();
+    let retry = Duplicate {
+        session: sid(2),
+        seq: 0,
+        identical: true,
+    };
+    assert_eq!(
+        report.duplicates,
+        vec![retry, retry],
+        "the retries are duplicates; the other frame 0 is not"
+    );
+    assert_eq!(report.other_sessions[0].frames, 2);
+    assert_eq!(report.other_sessions[0].joined, 2);
+    assert!(report.is_complete(), "{report}");
+}
+
+#[test]
+fn per_input_counts_and_corrupt_regions_name_their_input() {
+    let f = frames(sid(1), START, &twelve(), 6);
+    let mut damaged = f[1].clone();
+    damaged[10] ^= 0x01; // in the session id: checksum mismatch
+    let timeline = Timeline::from_frames([&f[0], &damaged, &f[1]].map(|v| v.as_slice())).unwrap();
+    let report = timeline.report();
+    let counts: Vec<(usize, usize, usize)> = report
+        .inputs
+        .iter()
+        .map(|i| (i.bytes, i.frames, i.corrupt_bytes))
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            (f[0].len(), 1, 0),
+            (damaged.len(), 0, damaged.len()),
+            (f[1].len(), 1, 0)
+        ]
+    );
+    assert_eq!(report.corrupt.len(), 1);
+    assert_eq!((report.corrupt[0].input, report.corrupt[0].offset), (1, 0));
+    assert!(report.gaps.is_empty(), "frame 1 arrived intact later");
+    assert!(!report.is_complete(), "corrupt bytes are still reported");
+    let warnings = report.warnings_named(|i| format!("part{i}.tdk"));
+    assert!(
+        warnings.iter().any(|w| w.starts_with(&format!(
+            "part1.tdk: {} bytes at offset 0 skipped: frame checksum mismatch",
+            damaged.len()
+        ))),
+        "{warnings:?}"
     );
 }

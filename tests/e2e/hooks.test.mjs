@@ -305,7 +305,7 @@ test('performance entries and page metadata are recorded', async () => {
     await window.sleep(100);
   });
   const [meta] = ofKind(events, 'Meta');
-  assert.equal(meta.url, `${server.origin}/tests/fixtures/hooks.html?session=1&token=[redacted]`);
+  assert.equal(meta.url, `${server.origin}/tests/fixtures/hooks.html?session=[redacted]&token=[redacted]`);
   assert.equal(meta.title, 'hooks fixture');
   assert.equal(meta.browser.name, 'Headless Chrome');
   assert.equal(meta.device.kind, 'Bot');

@@ -11,6 +11,7 @@
 
 use recorder_core::event::{Backend, EventData, Level};
 use recorder_core::frame::{self, DecodeError, FrameHeader, SessionId};
+use recorder_core::session::{Scanned, Scanner};
 use recorder_core::TraceId;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -204,12 +205,11 @@ impl Store {
         };
         let mut header = None;
         let mut events = Vec::new();
-        let mut rest = &bytes[..];
-        while !rest.is_empty() {
-            let Ok((frame, used)) = frame::decode_prefix(rest) else {
-                break;
+        // A torn write (the server killed mid-append) damages one frame, not the rest.
+        for scanned in Scanner::new(&bytes) {
+            let Scanned::Frame { frame, .. } = scanned else {
+                continue;
             };
-            rest = &rest[used..];
             header.get_or_insert(frame.header);
             events.extend(frame.events.into_iter().filter(|e| match &e.data {
                 EventData::Backend(Backend::Span(s)) => trace_ids.contains(&s.trace_id),

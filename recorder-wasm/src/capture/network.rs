@@ -171,7 +171,6 @@ struct XhrRequest {
 struct Net {
     recording: Weak<Recording>,
     redaction: Redaction,
-    capture_bodies: bool,
     max_body_bytes: usize,
     page_origin: String,
     trace_origins: Vec<String>,
@@ -203,7 +202,6 @@ impl Net {
         let mut net = Net {
             recording: Rc::downgrade(recording),
             redaction: Redaction::new(options),
-            capture_bodies: options.capture_bodies && options.max_body_bytes > 0,
             max_body_bytes: options.max_body_bytes as usize,
             page_origin,
             trace_origins,
@@ -262,10 +260,8 @@ impl Net {
     }
 
     fn wants_body(&self, url: &str, content_type: &str) -> bool {
-        self.capture_bodies
-            && self
-                .redaction
-                .should_capture(url, &self.page_origin, content_type)
+        self.redaction
+            .should_capture(url, &self.page_origin, content_type)
     }
 
     /// The recorded body and size of a request body value (`fetch` `init.body`, XHR

@@ -16,8 +16,9 @@
 //!
 //! Exit status: 0 success, 1 unreadable input (or output), 2 usage error.
 
-use recorder_core::frame::MAGIC;
-use replayer::load::{read_frames, FrameScan};
+use recorder_core::frame::{DecodeError, MAGIC};
+use recorder_core::session::{Problem, Scanned, Scanner, Sessions};
+use replayer::load::read_frames;
 use replayer::{CheckpointPolicy, Timeline};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -109,26 +110,44 @@ fn run(args: &[String]) -> Result<(), Failure> {
         }
         "json" => {
             let files = files_only(rest)?;
-            let (scan, names) = scan(&files)?;
-            let mut out = Vec::new();
-            for found in &scan.frames {
-                for event in &found.frame.events {
-                    let line = serde_json::json!({
-                        "seq": found.frame.header.seq,
-                        "time": event.time,
-                        "data": event.data,
+            let (inputs, names) = read_inputs(&files)?;
+            // Frames as found, file by file: the scanner, not a session reader, so that
+            // duplicates and other sessions' frames are printed too.
+            let scans: Vec<Vec<Scanned>> = inputs
+                .iter()
+                .map(|bytes| Scanner::new(bytes).collect())
+                .collect();
+            for (i, steps) in scans.iter().enumerate() {
+                if !steps.iter().any(|s| matches!(s, Scanned::Frame { .. })) {
+                    let error = steps.iter().find_map(|s| match s {
+                        Scanned::Corrupt { error, .. } => Some(error),
+                        Scanned::Frame { .. } => None,
                     });
-                    let _ = writeln!(out, "{line}");
+                    return Err(no_frames(&names[i], &inputs[i], error));
                 }
             }
-            for c in &scan.corrupt {
-                warn(
-                    &names[c.input],
-                    &format!(
-                        "{} bytes at offset {} skipped: {}",
-                        c.len, c.offset, c.error
-                    ),
-                );
+            let mut out = Vec::new();
+            for (steps, name) in scans.iter().zip(&names) {
+                for step in steps {
+                    match step {
+                        Scanned::Frame { frame, .. } => {
+                            for event in &frame.events {
+                                let line = serde_json::json!({
+                                    "seq": frame.header.seq,
+                                    "time": event.time,
+                                    "data": event.data,
+                                });
+                                let _ = writeln!(out, "{line}");
+                            }
+                        }
+                        Scanned::Corrupt {
+                            offset, len, error, ..
+                        } => warn(
+                            name,
+                            &format!("{len} bytes at offset {offset} skipped: {error}"),
+                        ),
+                    }
+                }
             }
             emit(None, &out)
         }
@@ -186,27 +205,36 @@ fn read_inputs(paths: &[PathBuf]) -> Result<(Vec<Vec<u8>>, Vec<String>), Failure
     Ok((inputs, names))
 }
 
-/// Scans the files for frames; a file without a single frame is an error.
-fn scan(paths: &[PathBuf]) -> Result<(FrameScan, Vec<String>), Failure> {
+/// Reads the files' frames, grouped by session; a file without a single frame is an error.
+fn scan(paths: &[PathBuf]) -> Result<(Sessions, Vec<String>), Failure> {
     let (inputs, names) = read_inputs(paths)?;
-    let scan = read_frames(inputs.iter().map(Vec::as_slice));
-    for (i, stats) in scan.inputs.iter().enumerate() {
+    let read = read_frames(inputs.iter().map(Vec::as_slice));
+    for (i, stats) in read.inputs.iter().enumerate() {
         if stats.frames > 0 {
             continue;
         }
-        let why = if inputs[i].is_empty() {
-            "empty file".to_owned()
-        } else if !inputs[i].starts_with(&MAGIC) {
-            "not a Tapedeck frame file (it does not start with the frame magic bytes)".to_owned()
-        } else {
-            match scan.corrupt.iter().find(|c| c.input == i) {
-                Some(c) => format!("no readable frame: {}", c.error),
-                None => "no readable frame".to_owned(),
-            }
-        };
-        return Err(Failure::Io(format!("{}: {why}", names[i])));
+        let error = read.report.problems.iter().find_map(|p| match p {
+            Problem::Corrupt { at, error, .. } if at.input == i => Some(error),
+            _ => None,
+        });
+        return Err(no_frames(&names[i], &inputs[i], error));
     }
-    Ok((scan, names))
+    Ok((read, names))
+}
+
+/// Why the file `name` holding `bytes` gave no frame (`error`: its first corrupt region's).
+fn no_frames(name: &str, bytes: &[u8], error: Option<&DecodeError>) -> Failure {
+    let why = if bytes.is_empty() {
+        "empty file".to_owned()
+    } else if !bytes.starts_with(&MAGIC) {
+        "not a Tapedeck frame file (it does not start with the frame magic bytes)".to_owned()
+    } else {
+        match error {
+            Some(error) => format!("no readable frame: {error}"),
+            None => "no readable frame".to_owned(),
+        }
+    };
+    Failure::Io(format!("{name}: {why}"))
 }
 
 /// Loads the files as one timeline, warning on stderr about anything lost.
