@@ -41,10 +41,11 @@ have_debian_build_std() {
 # Builds recorder-wasm for the npm package: wasm_release_build <crate>. With Debian's
 # toolchain, std itself is rebuilt for size (`optimize_for_size`) and panics abort on the
 # spot without formatting a message (`-Cpanic=immediate-abort`): about 20 KB less wasm
-# (9 KB gzipped). Otherwise the ordinary wasm_cargo build. Prints the built .wasm's path.
+# (9 KB gzipped). Otherwise (or with TAPEDECK_PLAIN_STD=1, to check that route) the
+# ordinary wasm_cargo build. Prints the built .wasm's path.
 wasm_release_build() {
     local crate="$1" name="${1//-/_}"
-    if have_debian_build_std; then
+    if [ -z "${TAPEDECK_PLAIN_STD:-}" ] && have_debian_build_std; then
         # Its own target dir: the flags differ from the test builds'.
         RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
             CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
