@@ -93,11 +93,16 @@ impl SessionId {
     pub fn from_hex(s: &str) -> Option<Self> {
         crate::trace::TraceId::from_hex(s).map(|t| SessionId(t.0))
     }
+
+    /// 32 lower-case hex digits (the `Display` form).
+    pub fn to_hex(&self) -> String {
+        crate::trace::TraceId(self.0).to_hex()
+    }
 }
 
 impl fmt::Display for SessionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&crate::trace::TraceId(self.0), f)
+        f.write_str(&self.to_hex())
     }
 }
 
@@ -136,10 +141,6 @@ pub struct Frame {
 /// Why a frame could not be encoded.
 #[derive(Debug, thiserror::Error)]
 pub enum EncodeError {
-    /// MessagePack serialization failed (it cannot for the event model's own types; kept
-    /// so an rmp-serde error is reported rather than unwrapped).
-    #[error("cannot serialize events: {0}")]
-    Serialize(#[from] rmp_serde::encode::Error),
     /// More events than a frame can count (`u32`).
     #[error("{0} events do not fit in one frame")]
     TooManyEvents(usize),
@@ -152,6 +153,19 @@ pub enum EncodeError {
     /// LZ4 compression failed.
     #[error("cannot compress frame payload: {0}")]
     Compress(String),
+}
+
+impl EncodeError {
+    /// What went wrong, as a fixed phrase (the `Display` text without its figures), for
+    /// callers that report errors without `core::fmt`, such as the browser recorder.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            EncodeError::TooManyEvents(_) => "too many events for one frame",
+            EncodeError::TooLarge(_) => "frame payload exceeds the format's limit",
+            EncodeError::TimeOutOfRange(_) => "event time out of range",
+            EncodeError::Compress(_) => "cannot compress frame payload",
+        }
+    }
 }
 
 /// Why bytes could not be decoded as a frame.
@@ -262,10 +276,7 @@ pub fn encode_into(
             return Err(EncodeError::TimeOutOfRange(e.time));
         }
     }
-    let mut raw = Vec::with_capacity(256 + 64 * events.len());
-    intern::with_table(intern::Mode::Encode, || {
-        WireEvents { base_time, events }.serialize(&mut rmp_serde::Serializer::new(&mut raw))
-    })?;
+    let raw = payload(base_time, events);
     if raw.len() > MAX_PAYLOAD_LEN {
         return Err(EncodeError::TooLarge(raw.len()));
     }
@@ -290,16 +301,20 @@ pub fn encode_into(
     let compressed =
         match lz4_flex::block::compress_into_with_dict(&raw, &mut out[payload_at..], DICTIONARY) {
             Ok(n) => n,
-            Err(e) => {
+            Err(_) => {
                 // Cannot happen (the output has the documented worst-case size), but a
-                // library must not panic on it either.
+                // library must not panic on it either. (lz4_flex's only compression error
+                // is this one; its message is not formatted, which keeps `core::fmt` out
+                // of the browser recorder.)
                 out.truncate(start);
-                return Err(EncodeError::Compress(e.to_string()));
+                return Err(EncodeError::Compress(
+                    "output buffer smaller than LZ4's worst case".into(),
+                ));
             }
         };
     out.truncate(payload_at + compressed);
     out[start + 50..start + 54].copy_from_slice(&(compressed as u32).to_le_bytes());
-    let mut crc = crc32fast::Hasher::new();
+    let mut crc = crate::crc32::Crc32::new();
     crc.update(&out[start..start + 54]);
     crc.update(&out[payload_at..]);
     out[start + 54..start + 58].copy_from_slice(&crc.finalize().to_le_bytes());
@@ -451,7 +466,7 @@ fn parse_header(bytes: &[u8], limits: &Limits) -> Result<ParsedHeader, DecodeErr
         });
     }
     let stored = u32_at(54);
-    let mut crc = crc32fast::Hasher::new();
+    let mut crc = crate::crc32::Crc32::new();
     crc.update(&bytes[..54]);
     crc.update(&bytes[HEADER_LEN..end]);
     let computed = crc.finalize();
@@ -474,7 +489,31 @@ fn parse_header(bytes: &[u8], limits: &Limits) -> Result<ParsedHeader, DecodeErr
     })
 }
 
+/// The uncompressed payload of a frame of `events`: MessagePack written by
+/// [`crate::msgpack`], byte for byte what [`WireEvents`] writes through rmp-serde.
+pub(crate) fn payload(base_time: u64, events: &[Event]) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(256 + 64 * events.len());
+    intern::with_table(intern::Mode::Encode, || {
+        crate::msgpack::events(&mut raw, base_time, events)
+    });
+    raw
+}
+
+/// The same payload through serde and rmp-serde: the reference [`payload`] is tested
+/// against (`tests/encode_equivalence.rs`), written with the same `Serialize` impls the
+/// decoder's `Deserialize` impls mirror.
+#[cfg(feature = "testing")]
+pub(crate) fn payload_via_serde(base_time: u64, events: &[Event]) -> Vec<u8> {
+    let mut raw = Vec::new();
+    intern::with_table(intern::Mode::Encode, || {
+        WireEvents { base_time, events }.serialize(&mut rmp_serde::Serializer::new(&mut raw))
+    })
+    .expect("the event model always serializes");
+    raw
+}
+
 /// Serializes events as `[Δt, data]` pairs, flattened into one array.
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
 struct WireEvents<'a> {
     base_time: u64,
     events: &'a [Event],

@@ -6,6 +6,7 @@
 //!   mutations, input, console, errors, network, performance, backend spans, annotations).
 //! - [`frame`] — the frame codec: events → MessagePack → LZ4 behind a self-describing,
 //!   checksummed header; decoding untrusted bytes returns a typed error, never panics.
+//! - [`crc32`] — the frame checksum, small enough for the browser recorder.
 //! - [`session`] — scans streams of frames (resynchronizing after damage) and reassembles
 //!   one session, or every session of a mixed input grouped by id, from frames that
 //!   arrive out of order, reporting gaps, duplicates and corrupt frames while keeping
@@ -38,8 +39,10 @@
     unreachable_pub
 )]
 
+pub(crate) mod msgpack;
 pub(crate) mod wire;
 
+pub mod crc32;
 pub mod dom;
 pub mod event;
 pub mod frame;

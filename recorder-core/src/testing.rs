@@ -1372,6 +1372,18 @@ impl Generator {
     }
 }
 
+/// The uncompressed MessagePack payload of a frame of `events` (times relative to
+/// `base_time`), as [`frame::encode`] writes it with its hand-written encoder.
+pub fn payload(base_time: u64, events: &[Event]) -> Vec<u8> {
+    frame::payload(base_time, events)
+}
+
+/// The same payload written through the event model's `Serialize` impls and rmp-serde,
+/// the reference the hand-written encoder must match byte for byte.
+pub fn payload_via_serde(base_time: u64, events: &[Event]) -> Vec<u8> {
+    frame::payload_via_serde(base_time, events)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

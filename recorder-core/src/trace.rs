@@ -50,6 +50,13 @@ macro_rules! hex_id {
                 $name(bytes)
             }
 
+            /// Lower-case hex, as in `traceparent` (the `Display` form).
+            pub fn to_hex(&self) -> String {
+                let mut out = String::with_capacity(2 * $len);
+                push_hex(&mut out, &self.0);
+                out
+            }
+
             /// Parses exactly `2 * len` lower-case hex digits.
             pub fn from_hex(s: &str) -> Option<Self> {
                 let mut out = [0u8; $len];
@@ -59,10 +66,7 @@ macro_rules! hex_id {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                for b in self.0 {
-                    write!(f, "{b:02x}")?;
-                }
-                Ok(())
+                f.write_str(&self.to_hex())
             }
         }
 
@@ -252,13 +256,33 @@ impl FromStr for TraceParent {
 }
 
 /// Formats as version 00, whatever version was parsed: that is what a participant sends.
+impl TraceParent {
+    /// The header value, `00-<trace id>-<parent id>-<flags>` (the `Display` form, built
+    /// without `core::fmt` for the browser recorder).
+    pub fn to_header(&self) -> String {
+        let mut out = String::with_capacity(55);
+        out.push_str("00-");
+        push_hex(&mut out, &self.trace_id.0);
+        out.push('-');
+        push_hex(&mut out, &self.parent_id.0);
+        out.push('-');
+        push_hex(&mut out, &[self.flags]);
+        out
+    }
+}
+
+/// Appends `bytes` as lower-case hex.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+}
+
 impl fmt::Display for TraceParent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "00-{}-{}-{:02x}",
-            self.trace_id, self.parent_id, self.flags
-        )
+        f.write_str(&self.to_header())
     }
 }
 

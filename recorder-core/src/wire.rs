@@ -54,6 +54,21 @@ macro_rules! wire_enum {
             }
         }
 
+        impl $crate::msgpack::Encode for $name {
+            fn encode(&self, out: &mut Vec<u8>) {
+                match self {
+                    $(
+                        $name::$variant(value) => {
+                            // An array of two, then the index as a positive fixint.
+                            const _: () = assert!($idx < 128);
+                            out.extend_from_slice(&[0x92, $idx]);
+                            $crate::wire::wire_encode!(out, value $(, $with)?);
+                        }
+                    )+
+                }
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct TagVisitor;
@@ -125,6 +140,14 @@ macro_rules! wire_unit_enum {
             }
         }
 
+        impl $crate::msgpack::Encode for $name {
+            fn encode(&self, out: &mut Vec<u8>) {
+                // The index as a positive fixint.
+                $( const _: () = assert!($idx < 128); )+
+                out.push(*self as u8);
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let index = u8::deserialize(deserializer)?;
@@ -145,6 +168,16 @@ macro_rules! wire_ser {
     };
 }
 
+/// Writes a [`wire_enum!`] variant's value with [`crate::msgpack`], mirroring [`wire_ser!`].
+macro_rules! wire_encode {
+    ($out:ident, $value:expr) => {
+        $crate::msgpack::Encode::encode($value, $out)
+    };
+    ($out:ident, $value:expr, intern) => {
+        $crate::msgpack::interned($out, $value)
+    };
+}
+
 /// Reads a [`wire_enum!`] variant's value from a sequence, mirroring [`wire_ser!`].
 macro_rules! wire_de {
     ($seq:ident) => {
@@ -156,7 +189,7 @@ macro_rules! wire_de {
     };
 }
 
-pub(crate) use {wire_de, wire_enum, wire_ser, wire_unit_enum};
+pub(crate) use {wire_de, wire_encode, wire_enum, wire_ser, wire_unit_enum};
 
 /// Per-frame string interning, used as `#[serde(with = "crate::wire::intern")]`.
 ///
@@ -169,10 +202,7 @@ pub(crate) mod intern {
     use serde::de::{self, Visitor};
     use serde::{Deserializer, Serializer};
     use std::cell::RefCell;
-    use std::collections::HashMap;
     use std::fmt;
-    use std::hash::{BuildHasherDefault, Hasher};
-    use std::sync::OnceLock;
 
     /// Strings longer than this are written inline and never enter the table: long text
     /// rarely repeats exactly, and hashing it would cost more than it saves.
@@ -370,24 +400,59 @@ pub(crate) mod intern {
         }
     }
 
-    /// Maps a string's 64-bit hash to its table index. Keys are already well mixed, so the
-    /// map's own hasher passes them through.
-    type HashIndex = HashMap<u64, u32, BuildHasherDefault<PassThrough>>;
-
+    /// Maps a string's 64-bit hash to its table index: open addressing with linear probing
+    /// in a power-of-two array at most half full. (A `HashMap` did the same for 3 KB more
+    /// of the browser recorder's wasm.) Keys are hashes already, used as they are.
     #[derive(Default)]
-    struct PassThrough(u64);
+    struct HashIndex {
+        /// `(hash, index + 1)`; `(_, 0)` is an empty slot.
+        slots: Vec<(u64, u32)>,
+        len: usize,
+    }
 
-    impl Hasher for PassThrough {
-        fn finish(&self) -> u64 {
-            self.0
-        }
-        fn write(&mut self, bytes: &[u8]) {
-            for b in bytes {
-                self.0 = (self.0.rotate_left(8)) ^ u64::from(*b);
+    impl HashIndex {
+        fn get(&self, h: u64) -> Option<u32> {
+            let mask = self.slots.len().checked_sub(1)?;
+            let mut i = h as usize & mask;
+            loop {
+                match self.slots[i] {
+                    (_, 0) => return None,
+                    (k, v) if k == h => return Some(v - 1),
+                    _ => i = (i + 1) & mask,
+                }
             }
         }
-        fn write_u64(&mut self, n: u64) {
-            self.0 = n;
+
+        /// Stores `index` for `h`, unless `h` has an index already (the first one stays).
+        fn insert(&mut self, h: u64, index: u32) {
+            if 2 * (self.len + 1) > self.slots.len() {
+                let capacity = (2 * self.slots.len()).max(256);
+                let old = std::mem::replace(&mut self.slots, vec![(0, 0); capacity]);
+                self.len = 0;
+                for (k, v) in old {
+                    if v != 0 {
+                        self.insert(k, v - 1);
+                    }
+                }
+            }
+            let mask = self.slots.len() - 1;
+            let mut i = h as usize & mask;
+            loop {
+                match self.slots[i] {
+                    (_, 0) => {
+                        self.slots[i] = (h, index + 1);
+                        self.len += 1;
+                        return;
+                    }
+                    (k, _) if k == h => return,
+                    _ => i = (i + 1) & mask,
+                }
+            }
+        }
+
+        fn clear(&mut self) {
+            self.slots.fill((0, 0));
+            self.len = 0;
         }
     }
 
@@ -416,22 +481,27 @@ pub(crate) mod intern {
         h ^ (h >> 33)
     }
 
-    /// Hash index of [`SEED`], built once per process instead of once per frame.
-    fn seed_index() -> &'static HashIndex {
-        static INDEX: OnceLock<HashIndex> = OnceLock::new();
-        INDEX.get_or_init(|| {
-            let mut index = HashIndex::default();
-            for (i, s) in SEED.iter().enumerate() {
-                index.entry(hash(s)).or_insert(i as u32);
-            }
-            index
-        })
-    }
-
-    #[derive(Default)]
     struct EncodeTable {
+        /// Hash index of [`SEED`]: built with the table, kept when it is cleared (tables
+        /// are reused from frame to frame, see [`with_table`]).
+        seed: HashIndex,
+        /// Hash index of the strings this frame added.
         index: HashIndex,
         arena: Arena,
+    }
+
+    impl Default for EncodeTable {
+        fn default() -> Self {
+            let mut seed = HashIndex::default();
+            for (i, s) in SEED.iter().enumerate() {
+                seed.insert(hash(s), i as u32);
+            }
+            EncodeTable {
+                seed,
+                index: HashIndex::default(),
+                arena: Arena::default(),
+            }
+        }
     }
 
     impl EncodeTable {
@@ -439,12 +509,12 @@ pub(crate) mod intern {
         /// exactly as the decoder will on reading it inline, and returns `None`.
         fn find_or_add(&mut self, s: &str) -> Option<u32> {
             let h = hash(s);
-            if let Some(&i) = seed_index().get(&h) {
+            if let Some(i) = self.seed.get(h) {
                 if SEED[i as usize] == s {
                     return Some(i);
                 }
             }
-            if let Some(&i) = self.index.get(&h) {
+            if let Some(i) = self.index.get(h) {
                 if lookup(&self.arena, i as usize) == Some(s) {
                     return Some(i);
                 }
@@ -454,7 +524,7 @@ pub(crate) mod intern {
                 self.arena.push(s);
                 // On a hash collision the first string keeps the slot; the new one still
                 // takes its table position, so both sides keep counting alike.
-                self.index.entry(h).or_insert(next as u32);
+                self.index.insert(h, next as u32);
             }
             None
         }
@@ -553,16 +623,25 @@ pub(crate) mod intern {
         s.len() <= MAX_INTERNED_LEN
     }
 
-    /// Serializes a string through the active table (or inline when there is none).
-    pub(crate) fn serialize<S: Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() || !internable(value) {
-            return serializer.serialize_str(value);
+    /// The table index to write instead of `value`, when the frame being encoded has it
+    /// already; otherwise `None`, and `value` is written inline (and, when short enough,
+    /// added to the table). Always `None` outside [`with_table`]`(Mode::Encode, …)`.
+    pub(crate) fn index_of(value: &str) -> Option<u32> {
+        if !internable(value) {
+            return None;
         }
-        let known = TABLE.with(|t| match &mut *t.borrow_mut() {
+        TABLE.with(|t| match &mut *t.borrow_mut() {
             Some(Table::Encode(table)) => table.find_or_add(value),
             _ => None,
-        });
-        match known {
+        })
+    }
+
+    /// Serializes a string through the active table (or inline when there is none).
+    pub(crate) fn serialize<S: Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return serializer.serialize_str(value);
+        }
+        match index_of(value) {
             Some(i) => serializer.serialize_u32(i),
             None => serializer.serialize_str(value),
         }
@@ -667,6 +746,26 @@ pub(crate) mod intern {
     #[cfg(test)]
     mod tests {
         use super::*;
+
+        #[test]
+        fn hash_index_keeps_the_first_index_of_a_hash() {
+            let mut index = HashIndex::default();
+            assert_eq!(index.get(7), None);
+            // Keys that share low bits probe past each other; growth rehashes them all.
+            let keys: Vec<u64> = (0..5000u64).map(|k| k << 20 | (k & 3)).collect();
+            for (i, &k) in keys.iter().enumerate() {
+                index.insert(k, i as u32);
+                index.insert(k, u32::MAX - 1);
+            }
+            for (i, &k) in keys.iter().enumerate() {
+                assert_eq!(index.get(k), Some(i as u32));
+            }
+            assert_eq!(index.get(1 << 40), None);
+            index.clear();
+            assert_eq!(index.get(keys[3]), None);
+            index.insert(0, 0);
+            assert_eq!(index.get(0), Some(0));
+        }
 
         #[test]
         fn seed_has_no_duplicates() {

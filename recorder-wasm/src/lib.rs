@@ -25,6 +25,7 @@ pub mod hooks;
 pub mod ids;
 pub mod options;
 pub mod pipeline;
+pub mod text;
 
 use capture::Captures;
 use emit::Recording;
@@ -75,7 +76,7 @@ impl Recorder {
     /// Starts recording the current page. Fails with a clear message on invalid options or
     /// when a recording is already running; a failed start leaves nothing installed.
     pub fn start(options: JsValue) -> Result<Recorder, JsError> {
-        let options = Options::from_js(options)?;
+        let options = Options::from_js(options).map_err(|e| JsError::new(&e.message()))?;
         if ACTIVE.with(|a| a.get()) {
             return Err(JsError::new(
                 "tapedeck: a recording is already running on this page; stop() it first",
@@ -158,7 +159,7 @@ impl Recorder {
     /// The session id (32 hex digits).
     #[wasm_bindgen(getter, js_name = sessionId)]
     pub fn session_id(&self) -> String {
-        self.session_id.to_string()
+        self.session_id.to_hex()
     }
 
     /// Records an application event: `name` and a JSON-serializable payload.
@@ -231,7 +232,11 @@ impl Drop for Recorder {
 }
 
 fn js_error(value: JsValue) -> JsError {
-    JsError::new(&value.as_string().unwrap_or_else(|| format!("{value:?}")))
+    JsError::new(
+        &value
+            .as_string()
+            .unwrap_or_else(|| String::from("tapedeck: recording could not start")),
+    )
 }
 
 /// A random session id from `crypto.getRandomValues` (falling back to `Math.random` where

@@ -9,6 +9,7 @@
 //! of the wasm, and gives messages such as ``"`flushInterval` must be a whole number
 //! (got "1000")"``. Adding an option is a field here, its default, and a line in the table.
 
+use crate::text::quoted;
 use js_sys::{Array, Object, Reflect};
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
@@ -118,16 +119,13 @@ impl Default for Options {
 }
 
 /// Why options were rejected.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum OptionsError {
     /// Not an object, an unknown key, or a value of the wrong type.
-    #[error("invalid recording options: {0}")]
     Invalid(String),
     /// Neither `onFrame` nor `endpoint` was given: frames would have nowhere to go.
-    #[error("recording options need `onFrame` (a function) or `endpoint` (a URL)")]
     NoSink,
     /// A number out of its range.
-    #[error("recording option `{name}` must be between {min} and {max}, got {value}")]
     OutOfRange {
         /// Option name.
         name: &'static str,
@@ -139,6 +137,43 @@ pub enum OptionsError {
         value: u32,
     },
 }
+
+impl OptionsError {
+    /// The message shown to JavaScript (built without `core::fmt`, see [`crate::text`]).
+    pub fn message(&self) -> String {
+        use crate::text::decimal;
+        match self {
+            OptionsError::Invalid(detail) => ["invalid recording options: ", detail].concat(),
+            OptionsError::NoSink => {
+                "recording options need `onFrame` (a function) or `endpoint` (a URL)".into()
+            }
+            OptionsError::OutOfRange {
+                name,
+                min,
+                max,
+                value,
+            } => [
+                "recording option `",
+                name,
+                "` must be between ",
+                &decimal(u64::from(*min)),
+                " and ",
+                &decimal(u64::from(*max)),
+                ", got ",
+                &decimal(u64::from(*value)),
+            ]
+            .concat(),
+        }
+    }
+}
+
+impl std::fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for OptionsError {}
 
 /// Declares, in one place, each option's JavaScript name and field: generates
 /// [`OPTION_NAMES`] and the reader used by [`Options::from_js`].
@@ -190,7 +225,7 @@ option_table! {
 #[inline(never)]
 fn read(object: &Object, name: &str) -> Result<Option<JsValue>, OptionsError> {
     let value = Reflect::get(object, &JsValue::from_str(name))
-        .map_err(|_| OptionsError::Invalid(format!("cannot read `{name}`")))?;
+        .map_err(|_| OptionsError::Invalid(["cannot read `", name, "`"].concat()))?;
     Ok((!value.is_undefined()).then_some(value))
 }
 
@@ -205,7 +240,7 @@ fn wrong(name: &str, expected: &str, value: &JsValue) -> OptionsError {
         .and_then(|s| s.as_string())
         .unwrap_or_else(|| value.js_typeof().as_string().unwrap_or_default());
     let got: String = got.chars().take(40).collect();
-    OptionsError::Invalid(format!("`{name}` must be {expected} (got {got})"))
+    OptionsError::Invalid(["`", name, "` must be ", expected, " (got ", &got, ")"].concat())
 }
 
 impl FromJs for JsValue {
@@ -301,7 +336,9 @@ impl Options {
             for key in Object::keys(object).iter() {
                 let key = key.as_string().unwrap_or_default();
                 if !OPTION_NAMES.contains(&key.as_str()) {
-                    return Err(OptionsError::Invalid(format!("unknown option `{key}`")));
+                    return Err(OptionsError::Invalid(
+                        ["unknown option `", &key, "`"].concat(),
+                    ));
                 }
             }
             read_fields(object, &mut options)?;
@@ -309,7 +346,9 @@ impl Options {
         options.validate()?;
         if let Some(endpoint) = &options.endpoint {
             options.endpoint = Some(resolve_url(endpoint).ok_or_else(|| {
-                OptionsError::Invalid(format!("`endpoint` is not a valid URL: {endpoint:?}"))
+                OptionsError::Invalid(
+                    ["`endpoint` is not a valid URL: ", &quoted(endpoint)].concat(),
+                )
             })?);
         }
         Ok(options)
@@ -348,19 +387,33 @@ impl Options {
         for (name, value) in &self.endpoint_headers {
             let lower = name.to_ascii_lowercase();
             if name.is_empty() || !name.bytes().all(is_token_byte) {
-                return Err(OptionsError::Invalid(format!(
-                    "`endpointHeaders` has an invalid header name {name:?}"
-                )));
+                return Err(OptionsError::Invalid(
+                    [
+                        "`endpointHeaders` has an invalid header name ",
+                        &quoted(name),
+                    ]
+                    .concat(),
+                ));
             }
             if lower == "content-type" || lower.starts_with("x-tapedeck-") {
-                return Err(OptionsError::Invalid(format!(
-                    "`endpointHeaders` cannot set {name:?}: the recorder sets it"
-                )));
+                return Err(OptionsError::Invalid(
+                    [
+                        "`endpointHeaders` cannot set ",
+                        &quoted(name),
+                        ": the recorder sets it",
+                    ]
+                    .concat(),
+                ));
             }
             if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
-                return Err(OptionsError::Invalid(format!(
-                    "`endpointHeaders` value of {name:?} contains a line break"
-                )));
+                return Err(OptionsError::Invalid(
+                    [
+                        "`endpointHeaders` value of ",
+                        &quoted(name),
+                        " contains a line break",
+                    ]
+                    .concat(),
+                ));
             }
         }
         if !self.endpoint_headers.is_empty() && self.endpoint.is_none() {

@@ -306,7 +306,7 @@ impl Net {
         trace.copy_from_slice(&bytes[..16]);
         span.copy_from_slice(&bytes[16..]);
         let tp = TraceParent::new(TraceId::from_random(trace), SpanId::from_random(span), true);
-        (tp.to_string(), tp.trace_id)
+        (tp.to_header(), tp.trace_id)
     }
 
     /// Emits the request's event (at its start time).

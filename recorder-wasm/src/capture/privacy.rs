@@ -118,12 +118,12 @@ impl Privacy {
     /// option is not a valid CSS selector.
     pub fn new(options: &Options, document: &Document) -> Result<Privacy, JsValue> {
         let combine = |attr: &str, extra: &Option<String>, option: &str| {
-            let base = format!("[{attr}]");
+            let base = ["[", attr, "]"].concat();
             match extra.as_deref().map(str::trim) {
                 None | Some("") => Ok(base),
                 Some(selector) => {
                     check_selector(document, selector, option)?;
-                    Ok::<_, JsValue>(format!("{base}, {selector}"))
+                    Ok::<_, JsValue>([&base, ", ", selector].concat())
                 }
             }
         };
@@ -202,9 +202,15 @@ impl Privacy {
 fn check_selector(document: &Document, selector: &str, option: &str) -> Result<(), JsValue> {
     match document.query_selector(selector) {
         Ok(_) => Ok(()),
-        Err(_) => Err(JsValue::from_str(&format!(
-            "tapedeck: option `{option}` is not a valid CSS selector: {selector:?}"
-        ))),
+        Err(_) => Err(JsValue::from_str(
+            &[
+                "tapedeck: option `",
+                option,
+                "` is not a valid CSS selector: ",
+                &crate::text::quoted(selector),
+            ]
+            .concat(),
+        )),
     }
 }
 

@@ -121,7 +121,7 @@ impl Renderer<'_> {
     }
 
     fn push_number(&mut self, n: u64) {
-        self.push(&n.to_string());
+        self.push(&crate::text::decimal(n));
     }
 
     fn quoted(&mut self, s: &str) {

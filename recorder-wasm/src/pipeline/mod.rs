@@ -39,6 +39,7 @@ pub mod outbox;
 pub mod transport;
 
 use crate::emit::{Notice, Recording};
+use crate::text::decimal;
 use outbox::{Dropped, Entry, Outbox, Pressure};
 use recorder_core::event::{Custom, Event, EventData};
 use recorder_core::frame::{self, FrameHeader, SessionId};
@@ -117,7 +118,7 @@ impl Pipeline {
                 originals,
                 endpoint.clone(),
                 &options.endpoint_headers,
-                session_id.to_string(),
+                session_id.to_hex(),
                 warner.clone(),
             ))
         });
@@ -265,10 +266,12 @@ impl Pipeline {
             inc(&self.stats.encode_errors);
             self.warner.once(
                 Warning::Encode,
-                &format!(
-                    "{} events could not be encoded and were lost: {error}",
-                    events.len()
-                ),
+                &[
+                    &decimal(events.len() as u64),
+                    " events could not be encoded and were lost: ",
+                    error.reason(),
+                ]
+                .concat(),
             );
             return None;
         }
@@ -375,15 +378,22 @@ impl Pipeline {
         self.recording.emit(
             Custom {
                 name: "tapedeck.dropped".into(),
-                payload: format!(
-                    r#"{{"frames":{},"bytes":{},"firstSeq":{},"lastSeq":{},"totalFrames":{},"totalBytes":{}}}"#,
-                    dropped.frames,
-                    dropped.bytes,
-                    dropped.first_seq,
-                    dropped.last_seq,
-                    self.stats.dropped_frames.get(),
-                    self.stats.dropped_bytes.get() as u64
-                ),
+                payload: [
+                    "{\"frames\":",
+                    &decimal(u64::from(dropped.frames)),
+                    ",\"bytes\":",
+                    &decimal(dropped.bytes as u64),
+                    ",\"firstSeq\":",
+                    &decimal(u64::from(dropped.first_seq)),
+                    ",\"lastSeq\":",
+                    &decimal(u64::from(dropped.last_seq)),
+                    ",\"totalFrames\":",
+                    &decimal(u64::from(self.stats.dropped_frames.get())),
+                    ",\"totalBytes\":",
+                    &decimal(self.stats.dropped_bytes.get() as u64),
+                    "}",
+                ]
+                .concat(),
             }
             .into(),
         );

@@ -226,7 +226,7 @@ pub(crate) fn set_seq(frame: &mut [u8], seq: u32) -> bool {
         return false;
     }
     frame[22..26].copy_from_slice(&seq.to_le_bytes());
-    let mut crc = crc32fast::Hasher::new();
+    let mut crc = recorder_core::crc32::Crc32::new();
     crc.update(&frame[..54]);
     crc.update(&frame[HEADER_LEN..]);
     let crc = crc.finalize();

@@ -29,6 +29,7 @@
 //! request), so the server may see it twice.
 
 use super::outbox::{Dropped, Entry, Outbox, Pressure};
+use crate::text::decimal;
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -110,7 +111,7 @@ impl Warner {
         if let Some(warn) = &self.originals.warn {
             let _ = warn.call1(
                 &self.originals.console,
-                &JsValue::from_str(&format!("tapedeck: {message}")),
+                &JsValue::from_str(&["tapedeck: ", message].concat()),
             );
         }
     }
@@ -142,9 +143,12 @@ impl Callback {
                 .unwrap_or_default();
             warner.once(
                 Warning::CallbackThrew,
-                &format!(
-                    "onFrame threw ({detail}); the recording goes on, see stats().callbackErrors"
-                ),
+                &[
+                    "onFrame threw (",
+                    &detail,
+                    "); the recording goes on, see stats().callbackErrors",
+                ]
+                .concat(),
             );
         }
     }
@@ -381,10 +385,12 @@ impl Http {
                 }
                 self.warner.once(
                     Warning::Rejected,
-                    &format!(
-                        "the endpoint refused a frame with HTTP {status}; refused frames are \
-                         dropped (see stats().framesRejected)"
-                    ),
+                    &[
+                        "the endpoint refused a frame with HTTP ",
+                        &decimal(u64::from(status)),
+                        "; refused frames are dropped (see stats().framesRejected)",
+                    ]
+                    .concat(),
                 );
             }
         }
@@ -448,7 +454,11 @@ impl Http {
         for (name, value) in &self.headers {
             Reflect::set(&headers, &name.as_str().into(), &value.as_str().into())?;
         }
-        Reflect::set(&headers, &"x-tapedeck-seq".into(), &seq.to_string().into())?;
+        Reflect::set(
+            &headers,
+            &"x-tapedeck-seq".into(),
+            &decimal(u64::from(seq)).into(),
+        )?;
         let init = Object::new();
         Reflect::set(&init, &"method".into(), &"POST".into())?;
         Reflect::set(&init, &"body".into(), body)?;
