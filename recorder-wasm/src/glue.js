@@ -80,3 +80,28 @@ export function hookSetter(proto, name, after) {
     if (current && current.set === descriptor.set) Object.defineProperty(proto, name, original);
   };
 }
+
+// --- form controls (capture/privacy.rs) ------------------------------------------------
+
+/**
+ * What the input privacy rules need to know about form control `element`, in one call:
+ * `autocomplete`, `name` and `id` attributes and where the nearest mask and unmask marks
+ * are (`closest()` of the two selectors), as one string `autocomplete␀name␀id␀marks`,
+ * NULs inside attribute values replaced. `marks`: 0 none, 1 a mask mark only, 2 an
+ * unmask mark only, 3 both and the mask mark nearer (or on the same element), 4 both and
+ * the unmask mark nearer. A failure says "mask mark only", the safe answer.
+ */
+export function controlFacts(element, maskSelector, unmaskSelector) {
+  try {
+    const attr = (name) => (element.getAttribute(name) ?? '').replaceAll('\0', '\uFFFD');
+    const mask = element.closest(maskSelector);
+    const unmask = element.closest(unmaskSelector);
+    let marks = 0;
+    if (mask && unmask) marks = mask !== unmask && mask.contains(unmask) ? 4 : 3;
+    else if (mask) marks = 1;
+    else if (unmask) marks = 2;
+    return `${attr('autocomplete')}\0${attr('name')}\0${attr('id')}\0${marks}`;
+  } catch (_) {
+    return '\0\0\x001';
+  }
+}

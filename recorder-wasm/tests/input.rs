@@ -125,6 +125,45 @@ fn checking_a_radio_records_the_others_of_its_group_unchecked() {
 }
 
 #[wasm_bindgen_test]
+fn the_core_input_rules_decide_what_is_recorded() {
+    // recorder_core::redact::InputPolicy, fed from the DOM: the nearest mark decides, names
+    // like secrets are masked, card fields are omitted, a masked state is left out.
+    fixture(
+        r#"<div data-tapedeck-mask><input id="inner" data-tapedeck-unmask></div>
+        <div data-tapedeck-unmask><p data-tapedeck-mask><input id="deep"></p></div>
+        <input id="cvv" name="cvv"><input id="cc" autocomplete="shipping cc-number">
+        <input id="plain"><div data-tapedeck-mask><input id="cb" type="checkbox"></div>"#,
+    );
+    let session = Session::start("{ maskAllInputs: false }");
+    js(r#"
+        for (const id of ['inner', 'deep', 'cvv', 'cc', 'plain']) document.getElementById(id).value = 'abc';
+        document.getElementById('cb').checked = true;
+    "#);
+    let events = session.stop();
+    let values = |id: &str| {
+        inputs_of(&events, id)
+            .iter()
+            .map(|i| i.value.clone())
+            .collect::<Vec<_>>()
+    };
+    let text = |s: &str| vec![InputValue::Text(s.into())];
+    assert_eq!(
+        values("inner"),
+        text("abc"),
+        "an unmask mark nearer than the mask"
+    );
+    assert_eq!(
+        values("deep"),
+        text("***"),
+        "a mask mark nearer than the unmask"
+    );
+    assert_eq!(values("cvv"), text("***"), "a field named like a secret");
+    assert_eq!(values("cc"), [], "a card number field is never recorded");
+    assert_eq!(values("plain"), text("abc"));
+    assert_eq!(values("cb"), [], "a masked checkbox's state is left out");
+}
+
+#[wasm_bindgen_test]
 async fn a_form_reset_records_the_values_it_restores() {
     fixture(
         r#"<form id="f"><input id="t" value="default" data-tapedeck-unmask>

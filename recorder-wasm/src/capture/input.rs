@@ -21,7 +21,7 @@
 //! the expected fields, a node not in the mirror) records nothing; nothing it does can
 //! throw into the page.
 
-use crate::capture::privacy::{self, Control, InputPolicy, Privacy};
+use crate::capture::privacy::{self, Control, InputPrivacy, Privacy};
 use crate::emit::Recording;
 use crate::hooks::{Listener, ListenerOptions, MethodHook, SetterHook};
 use gloo_timers::callback::Timeout;
@@ -30,6 +30,7 @@ use recorder_core::event::{
     Focus, Input, InputValue, MovePoint, Navigation, NavigationKind, NodeId, Pointer, PointerKind,
     PointerMove, Scroll, Selection, SelectionRange, Size, Viewport,
 };
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
@@ -583,16 +584,22 @@ impl State {
         let Some(control) = Control::of(&tag, &input_type) else {
             return;
         };
+        let privacy = || {
+            self.privacy
+                .input_privacy(&recording.ids, element, &tag, &input_type)
+        };
         let value = match control {
             Control::Button => return,
-            Control::Checkable => {
-                InputValue::Checked(element.unchecked_ref::<HtmlInputElement>().checked())
-            }
+            Control::Checkable => match privacy() {
+                InputPrivacy::Record => {
+                    InputValue::Checked(element.unchecked_ref::<HtmlInputElement>().checked())
+                }
+                // A state cannot be masked: a masked checkbox is left out.
+                InputPrivacy::Mask | InputPrivacy::Omit => return,
+            },
             Control::Text => {
-                let policy = self
-                    .privacy
-                    .input_policy(&recording.ids, element, &tag, &input_type);
-                if policy == InputPolicy::Never {
+                let privacy = privacy();
+                if privacy == InputPrivacy::Omit {
                     return;
                 }
                 let raw = if tag == "textarea" {
@@ -600,14 +607,14 @@ impl State {
                 } else {
                     element.unchecked_ref::<HtmlInputElement>().value()
                 };
-                InputValue::Text(policy.apply(&raw).unwrap_or_default())
+                InputValue::Text(privacy.apply(&raw).map(Cow::into_owned).unwrap_or_default())
             }
             Control::Select => {
                 let select: &HtmlSelectElement = element.unchecked_ref();
-                match self.privacy.input_policy(&recording.ids, element, &tag, "") {
-                    InputPolicy::Never => return,
-                    InputPolicy::Mask => InputValue::Text(privacy::mask_value(&select.value())),
-                    InputPolicy::Record => InputValue::Selected(selected_indices(select)),
+                match privacy() {
+                    InputPrivacy::Omit => return,
+                    InputPrivacy::Mask => InputValue::Text(privacy::mask_value(&select.value())),
+                    InputPrivacy::Record => InputValue::Selected(selected_indices(select)),
                 }
             }
         };
