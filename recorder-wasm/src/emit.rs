@@ -86,7 +86,17 @@ impl Clock {
     }
 }
 
-type Barrier = Box<dyn Fn()>;
+type Barrier = Box<dyn Fn(Settle)>;
+
+/// Why the barrier runs (see [`Recording::settle`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// Before an event: the DOM changes and pointer samples taken so far are emitted.
+    Event,
+    /// Before a frame is cut: also what a sampler holds back, such as the latest pointer
+    /// position, which the next sample would otherwise replace.
+    Cut,
+}
 type Notify = Box<dyn Fn(Notice)>;
 
 /// Shared by all hooks of one recording (behind an `Rc`).
@@ -141,12 +151,17 @@ impl Recording {
 
     /// Runs the barrier: pending DOM changes are emitted before whatever comes next.
     pub fn settle_dom(&self) {
+        self.settle(Settle::Event);
+    }
+
+    /// Runs the barrier for `why` (see [`Settle`]).
+    pub fn settle(&self, why: Settle) {
         if self.in_barrier.replace(true) {
             return;
         }
         if let Ok(barrier) = self.barrier.try_borrow() {
             if let Some(barrier) = barrier.as_ref() {
-                barrier();
+                barrier(why);
             }
         }
         self.in_barrier.set(false);

@@ -381,6 +381,119 @@ fn moves_are_sampled() {
     assert_eq!(last, Some((19, 19)));
 }
 
+fn move_points(events: &[Event]) -> Vec<(i32, i32)> {
+    events
+        .iter()
+        .flat_map(|e| match &e.data {
+            EventData::PointerMove(m) => m.points.iter().map(|p| (p.x, p.y)).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn other_events_do_not_restart_move_sampling() {
+    // Regression: an event between two moves emitted the batch early, and the next move,
+    // finding the batch empty, was recorded at once: the interval no longer held.
+    fixture(r#"<div id="pad"></div>"#);
+    let session = Session::start("{ mousemoveSampleMs: 10000 }");
+    js(r#"
+        const pad = document.getElementById('pad');
+        for (let i = 0; i < 20; i++) {
+          pad.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: i, clientY: i }));
+          console.debug('between moves', i);
+        }
+    "#);
+    let events = session.stop();
+    let logs = events
+        .iter()
+        .filter(|e| matches!(&e.data, EventData::Console(c) if c.args.first().is_some_and(|a| a == "between moves")))
+        .count();
+    assert_eq!(logs, 20);
+    assert_eq!(
+        move_points(&events),
+        [(0, 0), (19, 19)],
+        "the first move, then (at the stop) where the pointer stopped"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_position_before_a_click_is_kept() {
+    fixture(r#"<div id="pad"></div>"#);
+    let session = Session::start("{ mousemoveSampleMs: 10000 }");
+    js(r#"
+        const pad = document.getElementById('pad');
+        const move = (x, y) => pad.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: x, clientY: y }));
+        const click = (x, y) => pad.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: y }));
+        for (let i = 0; i < 10; i++) move(i, i);
+        click(100, 100); // elsewhere (a synthetic click): the path up to it is kept
+        for (let i = 20; i < 30; i++) move(i, i);
+        click(29, 29); // where the pointer is: the click itself says so
+    "#);
+    let events = session.stop();
+    let order: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::PointerMove(m) => Some(
+                m.points
+                    .iter()
+                    .map(|p| format!("move {},{}", p.x, p.y))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            EventData::Pointer(p) if p.kind == PointerKind::Click => {
+                Some(format!("click {},{}", p.x, p.y))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        order.join(" "),
+        "move 0,0 move 9,9 click 100,100 click 29,29",
+        "{order:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn moves_between_other_events_are_sampled_by_time() {
+    // Moves every 8 ms for about 400 ms, each followed by another event: at most one
+    // sample per 50 ms (plus the last position), however many batches the events cut.
+    fixture(r#"<div id="pad"></div>"#);
+    let session = Session::start("{ mousemoveSampleMs: 50 }");
+    let elapsed = js(r#"
+        const pad = document.getElementById('pad');
+        const t0 = performance.now();
+        return new Promise((resolve) => {
+          let i = 0;
+          const tick = () => {
+            pad.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: i, clientY: 1 }));
+            console.debug('tick', i);
+            if (++i < 50) setTimeout(tick, 8); else resolve(performance.now() - t0);
+          };
+          tick();
+        });
+    "#);
+    let elapsed = JsFuture::from(js_sys::Promise::from(elapsed))
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    sleep(120).await; // the trailing sample
+    let events = session.stop();
+    let points = move_points(&events);
+    let most = (elapsed + 120.0) / 50.0 + 2.0;
+    assert!(
+        points.len() >= 2 && (points.len() as f64) <= most,
+        "{} samples in {elapsed:.0} ms: {points:?}",
+        points.len()
+    );
+    assert_eq!(
+        points.last(),
+        Some(&(49, 1)),
+        "ends where the pointer stopped"
+    );
+}
+
 #[wasm_bindgen_test]
 fn dom_changes_come_before_the_events_that_follow_them() {
     fixture(r#"<div id="area"></div>"#);

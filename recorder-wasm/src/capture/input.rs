@@ -4,7 +4,7 @@
 //! | source | event |
 //! |---|---|
 //! | `click` `dblclick` `contextmenu` `pointerdown` `pointerup` `touchstart` `touchend` `touchcancel` | [`Pointer`]: target, viewport coordinates, button |
-//! | `pointermove`, sampled every `mousemoveSampleMs` (plus the last position of a batch) | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event |
+//! | `pointermove`, sampled by time: at most one position per `mousemoveSampleMs` (leading edge, and the latest position at the trailing edge), plus the position the pointer left just before a click or press | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event (which does not restart the sampling) |
 //! | `focus` / `blur` | [`Focus`] |
 //! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules; a radio button checked also records the others of its group as unchecked |
 //! | `reset` of a form | [`Input`] for each of its controls whose value changed, once the reset is done (`user: false`) |
@@ -22,7 +22,7 @@
 //! throw into the page.
 
 use crate::capture::privacy::{self, Control, InputPrivacy, Privacy};
-use crate::emit::Recording;
+use crate::emit::{Recording, Settle};
 use crate::hooks::{Listener, ListenerOptions, MethodHook, SetterHook};
 use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
@@ -37,7 +37,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, Event, EventTarget, HtmlInputElement, HtmlOptionElement, HtmlSelectElement,
-    HtmlTextAreaElement, Node, Window,
+    HtmlTextAreaElement, MouseEvent, Node, Window,
 };
 
 /// A pointer-move batch is emitted once its first point is this old…
@@ -54,11 +54,15 @@ thread_local! {
     static CURRENT: RefCell<Weak<State>> = const { RefCell::new(Weak::new()) };
 }
 
-/// Emits pending pointer moves now. Part of the recording's barrier (installed by the DOM
-/// capture), so that moves come before whatever is emitted next.
-pub(crate) fn settle() {
+/// Emits the pointer samples taken so far (before a cut, also the latest position held
+/// back by sampling). Part of the recording's barrier (installed by the DOM capture), so
+/// that moves come before whatever is emitted next.
+pub(crate) fn settle(why: Settle) {
     let state = CURRENT.with(|c| c.try_borrow().ok().and_then(|w| w.upgrade()));
     if let Some(state) = state {
+        if why == Settle::Cut {
+            state.sample_skipped(false);
+        }
         state.flush_moves();
         state.flush_resets();
     }
@@ -98,6 +102,8 @@ struct State {
     privacy: Privacy,
     window: Window,
     document: Document,
+    /// `mousemoveSampleMs`: the least time between two pointer samples.
+    move_interval: u64,
     moves: RefCell<Moves>,
     scroll: Throttle,
     viewport: Throttle,
@@ -112,14 +118,24 @@ struct State {
     resets: RefCell<Vec<(JsValue, Event)>>,
 }
 
+/// Pointer-move sampling and batching. Sampling is by time since the last sample,
+/// whatever happened in between: a batch emitted early (because another event came) does
+/// not restart it, so a busy page (DOM changes, console calls, input between moves) records
+/// no more positions than an idle one.
 #[derive(Default)]
 struct Moves {
+    /// Time of the batch's first point.
     start: u64,
-    last: u64,
+    /// Time of the last sample, in this batch or an earlier one.
+    last_sample: Option<u64>,
     points: Vec<MovePoint>,
-    /// The latest position dropped by sampling, so a batch ends where the pointer stopped.
-    skipped: Option<MovePoint>,
-    timer: Option<Timeout>,
+    /// The latest position dropped by sampling: sampled once the interval has passed (the
+    /// trailing edge), so the recording ends where the pointer stopped.
+    skipped: Option<(i32, i32)>,
+    /// Emits the batch `MOVE_BATCH_MS` after its first point.
+    batch_timer: Option<Timeout>,
+    /// Samples `skipped` at the end of the interval.
+    trailing_timer: Option<Timeout>,
 }
 
 /// A small map by node id: the controls typed into, the elements scrolled. A vector is
@@ -193,6 +209,7 @@ impl Capture {
             url: RefCell::new(window.location().href().unwrap_or_default()),
             window: window.clone(),
             document: document.clone(),
+            move_interval: u64::from(options.mousemove_sample_ms),
             moves: RefCell::default(),
             scroll: Throttle::new(options.scroll_sample_ms),
             viewport: Throttle::new(VIEWPORT_SAMPLE_MS),
@@ -320,6 +337,7 @@ impl Capture {
 
 impl Drop for Capture {
     fn drop(&mut self) {
+        self.state.sample_skipped(false);
         self.state.flush_moves();
         CURRENT.with(|c| {
             if let Ok(mut current) = c.try_borrow_mut() {
@@ -371,8 +389,6 @@ impl State {
         let Some(recording) = self.recording() else {
             return;
         };
-        // Nodes the page inserted just before this event get their ids now.
-        recording.settle_dom();
         let touch = matches!(
             kind,
             PointerKind::TouchStart | PointerKind::TouchEnd | PointerKind::TouchCancel
@@ -390,20 +406,27 @@ impl State {
                 number(&point, "clientY").unwrap_or(0.0),
                 0.0,
             )
-        } else {
+        } else if let Some(mouse) = event.dyn_ref::<MouseEvent>() {
             (
-                number(event, "clientX").unwrap_or(0.0),
-                number(event, "clientY").unwrap_or(0.0),
-                number(event, "button").unwrap_or(0.0),
+                f64::from(mouse.client_x()),
+                f64::from(mouse.client_y()),
+                f64::from(mouse.button()),
             )
+        } else {
+            (0.0, 0.0, 0.0)
         };
+        let (x, y) = (x as i32, y as i32);
+        // The replay's cursor must reach the press from where the pointer really was.
+        self.sample_held_back(&recording, (x, y));
+        // Nodes the page inserted just before this event get their ids now.
+        recording.settle_dom();
         let target = event_node(event).and_then(|node| recording.ids.get(&node));
         recording.emit(
             Pointer {
                 kind,
                 target,
-                x: x as i32,
-                y: y as i32,
+                x,
+                y,
                 button: button.clamp(0.0, 255.0) as u8,
             }
             .into(),
@@ -414,39 +437,118 @@ impl State {
         let Some(recording) = self.recording() else {
             return;
         };
+        // Typed getters: one call each, where reading by name would cross into
+        // JavaScript several times per coordinate (this runs for every pointer move).
+        let Some(mouse) = event.dyn_ref::<MouseEvent>() else {
+            return;
+        };
+        let (x, y) = (mouse.client_x(), mouse.client_y());
         let now = recording.clock.now();
         let full = {
             let Ok(mut moves) = self.moves.try_borrow_mut() else {
                 return;
             };
-            let sample = u64::from(recording.options.mousemove_sample_ms);
-            let x = number(event, "clientX").unwrap_or(0.0) as i32;
-            let y = number(event, "clientY").unwrap_or(0.0) as i32;
-            if !moves.points.is_empty() && now < moves.last.saturating_add(sample) {
-                let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
-                moves.skipped = Some(MovePoint { offset, x, y });
+            let due = self.next_sample(&moves);
+            if now < due {
+                moves.skipped = Some((x, y));
+                if moves.trailing_timer.is_none() {
+                    moves.trailing_timer = Some(self.trailing_timer(due - now));
+                }
                 return;
             }
-            if moves.points.is_empty() {
-                moves.start = now;
-                let weak = self.me.clone();
-                moves.timer = Some(Timeout::new(MOVE_BATCH_MS, move || {
-                    if let Some(state) = weak.upgrade() {
-                        state.flush_moves();
-                    }
-                }));
-            }
-            moves.last = now;
-            moves.skipped = None;
-            let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
-            moves.points.push(MovePoint { offset, x, y });
-            moves.points.len() >= MOVE_BATCH_POINTS
+            self.sample(&mut moves, now, x, y)
         };
         if full {
             self.flush_moves();
         }
     }
 
+    /// When the next sample may be taken.
+    fn next_sample(&self, moves: &Moves) -> u64 {
+        moves
+            .last_sample
+            .map_or(0, |last| last.saturating_add(self.move_interval))
+    }
+
+    fn trailing_timer(&self, wait: u64) -> Timeout {
+        let weak = self.me.clone();
+        Timeout::new(wait.min(u64::from(u32::MAX)) as u32, move || {
+            if let Some(state) = weak.upgrade() {
+                state.sample_skipped(true);
+            }
+        })
+    }
+
+    /// Samples the position held back by sampling, if any: on the trailing timer (`timer`
+    /// true; once the interval has passed, else it waits again) or before a cut.
+    fn sample_skipped(&self, timer: bool) {
+        let Some(recording) = self.recording() else {
+            return;
+        };
+        let now = recording.clock.now();
+        let full = {
+            let Ok(mut moves) = self.moves.try_borrow_mut() else {
+                return;
+            };
+            if timer {
+                moves.trailing_timer = None;
+            }
+            let due = self.next_sample(&moves);
+            let Some((x, y)) = moves.skipped else {
+                return;
+            };
+            if timer && now < due {
+                moves.trailing_timer = Some(self.trailing_timer(due - now));
+                return;
+            }
+            self.sample(&mut moves, now, x, y)
+        };
+        if full {
+            self.flush_moves();
+        }
+    }
+
+    /// Before a press or click at `at`: samples the position held back by sampling, so the
+    /// pointer's path ends where it really was before the press (and not, later, on the
+    /// trailing timer, after it). Nothing is added when it is `at` itself: the press
+    /// carries its position.
+    fn sample_held_back(&self, recording: &Recording, at: (i32, i32)) {
+        let full = {
+            let Ok(mut moves) = self.moves.try_borrow_mut() else {
+                return;
+            };
+            match moves.skipped.take() {
+                Some(held) if held != at => {
+                    let (x, y) = held;
+                    self.sample(&mut moves, recording.clock.now(), x, y)
+                }
+                _ => false,
+            }
+        };
+        if full {
+            self.flush_moves();
+        }
+    }
+
+    /// Adds a sample to the batch (starting one); returns whether the batch is full.
+    fn sample(&self, moves: &mut Moves, now: u64, x: i32, y: i32) -> bool {
+        if moves.points.is_empty() {
+            moves.start = now;
+            let weak = self.me.clone();
+            moves.batch_timer = Some(Timeout::new(MOVE_BATCH_MS, move || {
+                if let Some(state) = weak.upgrade() {
+                    state.flush_moves();
+                }
+            }));
+        }
+        moves.last_sample = Some(now);
+        moves.skipped = None;
+        let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
+        moves.points.push(MovePoint { offset, x, y });
+        moves.points.len() >= MOVE_BATCH_POINTS
+    }
+
+    /// Emits the batch of samples taken so far.
     fn flush_moves(&self) {
         let (start, points) = {
             let Ok(mut moves) = self.moves.try_borrow_mut() else {
@@ -455,10 +557,7 @@ impl State {
             if moves.points.is_empty() {
                 return;
             }
-            moves.timer = None;
-            if let Some(last) = moves.skipped.take() {
-                moves.points.push(last);
-            }
+            moves.batch_timer = None;
             (moves.start, std::mem::take(&mut moves.points))
         };
         if let Some(recording) = self.recording() {
