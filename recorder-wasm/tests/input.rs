@@ -181,8 +181,11 @@ async fn a_form_reset_records_the_values_it_restores() {
     "#);
     // In the same task: the next event's barrier records the reset before it.
     assert!(with_recorder(|r| r.add_event("after", JsValue::NULL)).is_ok());
-    // Without a next event: a microtask records it.
-    js("document.getElementById('t').value = 'again'; document.getElementById('f').reset();");
+    // Without a next event: a microtask records it. (A millisecond apart: changes to one
+    // control within the same millisecond are recorded as the last of them.)
+    js("document.getElementById('t').value = 'again';");
+    sleep(2).await;
+    js("document.getElementById('f').reset();");
     sleep(0).await;
     let events = session.stop();
     let values = |id: &str| {
@@ -351,6 +354,53 @@ fn pointer_moves_are_batched_and_come_before_later_events() {
     let xy: Vec<_> = moves.points.iter().map(|p| (p.x, p.y)).collect();
     assert_eq!(xy, [(0, 0), (1, 2), (2, 4), (3, 6), (4, 8)]);
     assert!(matches!(kinds[1].data, EventData::Pointer(_)));
+}
+
+#[wasm_bindgen_test]
+async fn changes_within_one_millisecond_are_recorded_as_the_last() {
+    // A script typing 200 characters in one task: one event per millisecond at most (each
+    // queued event is held until the task ends), ending with the final value.
+    fixture(r#"<input id="t"><input id="u">"#);
+    let session = Session::start("");
+    let elapsed = js(r#"
+        const t = document.getElementById('t');
+        const start = performance.now();
+        for (let i = 0; i < 200; i++) t.value += 'x';
+        return performance.now() - start;
+    "#)
+    .as_f64()
+    .unwrap();
+    sleep(2).await;
+    js("document.getElementById('t').value = 'typed'; document.getElementById('u').value = 'other';");
+    let events = session.stop();
+    let values: Vec<_> = inputs_of(&events, "t")
+        .iter()
+        .map(|i| i.value.clone())
+        .collect();
+    assert!(
+        values.len() as f64 <= elapsed + 3.0 && values.len() < 200,
+        "{} events in {elapsed:.1} ms",
+        values.len()
+    );
+    let masked = |n: usize| InputValue::Text("*".repeat(n));
+    assert_eq!(
+        values[values.len() - 2],
+        masked(200),
+        "the last value of the burst"
+    );
+    assert_eq!(
+        values[values.len() - 1],
+        masked(5),
+        "a later change is its own event"
+    );
+    assert_eq!(
+        inputs_of(&events, "u")
+            .iter()
+            .map(|i| i.value.clone())
+            .collect::<Vec<_>>(),
+        [masked(5)],
+        "another control's change is never merged"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -376,8 +376,10 @@ fn event_node(event: &Event) -> Option<JsValue> {
     event.target().map(JsValue::from)
 }
 
+/// Whether `node` is an element (of this window: the listeners and setter hooks only see
+/// those). `instanceof` is one call into JavaScript; reading `nodeType` by name is several.
 fn is_element(node: &JsValue) -> bool {
-    number(node, "nodeType") == Some(f64::from(Node::ELEMENT_NODE))
+    node.is_instance_of::<Element>()
 }
 
 impl State {
@@ -727,7 +729,7 @@ impl State {
             values.insert(id, value.clone());
         }
         let checked_radio = input_type == "radio" && value == InputValue::Checked(true);
-        recording.emit(Input { id, value, user }.into());
+        recording.emit_input(Input { id, value, user });
         if checked_radio {
             self.emit_radio_group(element.unchecked_ref(), user);
         }
