@@ -81,6 +81,87 @@ export function hookSetter(proto, name, after) {
   };
 }
 
+// --- value inspection for the console and error renderer (capture/render.rs) -------------
+// Each answers in one call what would otherwise take the renderer a dozen calls across the
+// wasm boundary per value (type tests, `instanceof` checks, a property descriptor read
+// field by field). None runs page code: no getter, no `toString`; a Proxy's traps may run
+// and their exceptions are caught.
+
+// What `ownProperty` returns instead of a value when the property holds none.
+const MISSING = Object.freeze({});
+const GETTER = Object.freeze({});
+const SETTER = Object.freeze({});
+const GETTER_SETTER = Object.freeze({});
+
+/**
+ * The kind of `value`, as a number (the `Kind` codes of render.rs): 0 string, 1 number,
+ * 2 bigint, 3 boolean, 4 undefined, 5 null, 6 symbol, 7 function, 8 array, 9 DOM node,
+ * 10 error, 11 map, 12 set, 13 date, 14 regexp, 15 typed array or buffer, 16 other object;
+ * for what `ownProperty` returns without a value: 17 missing, 18 getter, 19 setter,
+ * 20 getter and setter.
+ */
+export function kindOf(value) {
+  switch (typeof value) {
+    case 'string': return 0;
+    case 'number': return 1;
+    case 'bigint': return 2;
+    case 'boolean': return 3;
+    case 'undefined': return 4;
+    case 'symbol': return 6;
+    case 'function': return 7;
+  }
+  if (value === null) return 5;
+  if (value === MISSING) return 17;
+  if (value === GETTER) return 18;
+  if (value === SETTER) return 19;
+  if (value === GETTER_SETTER) return 20;
+  try {
+    if (Array.isArray(value)) return 8;
+    if (typeof Node === 'function' && value instanceof Node) return 9;
+    if (value instanceof Error) return 10;
+    if (value instanceof Map) return 11;
+    if (value instanceof Set) return 12;
+    if (value instanceof Date) return 13;
+    if (value instanceof RegExp) return 14;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return 15;
+  } catch (_) { /* a revoked Proxy or a throwing getPrototypeOf trap: a plain object */ }
+  return 16;
+}
+
+/** The own property `key` of `target` without invoking a getter: its value, or a marker. */
+export function ownProperty(target, key) {
+  let descriptor;
+  try {
+    descriptor = Object.getOwnPropertyDescriptor(target, key);
+  } catch (_) {
+    return MISSING;
+  }
+  if (descriptor === undefined) return MISSING;
+  const getter = typeof descriptor.get === 'function';
+  const setter = typeof descriptor.set === 'function';
+  if (getter) return setter ? GETTER_SETTER : GETTER;
+  if (setter) return SETTER;
+  return descriptor.value;
+}
+
+/**
+ * The name of `value`'s class, from its prototype's own `constructor` data property and
+ * that function's own `name` data property (no getter runs); undefined for plain and
+ * null-prototype objects.
+ */
+export function className(value) {
+  try {
+    const proto = Object.getPrototypeOf(value);
+    if (proto === null || (typeof proto !== 'object' && typeof proto !== 'function')) return undefined;
+    const ctor = ownProperty(proto, 'constructor');
+    if ((typeof ctor !== 'object' && typeof ctor !== 'function') || ctor === null) return undefined;
+    const name = ownProperty(ctor, 'name');
+    return typeof name === 'string' && name !== '' && name !== 'Object' ? name : undefined;
+  } catch (_) {
+    return undefined; // a Proxy's getPrototypeOf trap threw
+  }
+}
+
 // --- form controls (capture/privacy.rs) ------------------------------------------------
 
 /**
