@@ -184,6 +184,17 @@ fn values_of_every_kind_render_compactly() {
         "NaN",
     ];
     assert_eq!(&rendered[..expected.len()], expected);
+    // Integers are printed by the recorder itself, as JavaScript would.
+    for (n, text) in [
+        (-42.0, "-42"),
+        (-0.0, "0"),
+        (9007199254740991.0, "9007199254740991"),
+        (9007199254740992.0, "9007199254740992"),
+        (1e21, "1e+21"),
+        (f64::INFINITY, "Infinity"),
+    ] {
+        assert_eq!(render(&JsValue::from(n), None, ARG_LIMIT), text);
+    }
     let error = &rendered[expected.len()];
     assert!(error.starts_with("TypeError: bad\n    at "), "{error}");
 }

@@ -34,6 +34,9 @@ pub const MAX_KEYS: u32 = 20;
 /// Items shown per array, map or set.
 pub const MAX_ITEMS: u32 = 50;
 
+/// 2^53: below it every integral `f64` is an integer JavaScript prints digit for digit.
+const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
 /// Renders `value` in at most about `limit` bytes. `ids` names DOM nodes.
 pub fn render(value: &JsValue, ids: Option<&NodeIds>, limit: usize) -> String {
     let mut r = Renderer {
@@ -216,9 +219,18 @@ impl Renderer<'_> {
                 }
                 self.push("]");
             }
-            Kind::Number | Kind::Symbol => {
-                self.push(&mask_card_numbers(&js::primitive_text(v)));
-            }
+            // Integers are printed here: `String(v)` would cost a call and a string made
+            // in JavaScript and copied into wasm, for every number of every logged object.
+            Kind::Number => match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && n.abs() < MAX_EXACT_INTEGER => {
+                    if n < 0.0 {
+                        self.push("-");
+                    }
+                    self.push(&mask_card_numbers(&crate::text::decimal(n.abs() as u64)));
+                }
+                _ => self.push(&mask_card_numbers(&js::primitive_text(v))),
+            },
+            Kind::Symbol => self.push(&js::primitive_text(v)),
             Kind::BigInt => {
                 self.push(&mask_card_numbers(&js::primitive_text(v)));
                 self.push("n");
