@@ -12,7 +12,7 @@
 //! | `scroll` of the document or any element, per target every `scrollSampleMs` | [`Scroll`] |
 //! | `resize` | [`Viewport`] |
 //! | `history.pushState` / `replaceState`, `popstate`, `hashchange` | [`Navigation`] |
-//! | `selectionchange` | [`Selection`] |
+//! | `selectionchange` of the document (not a text control's caret) | [`Selection`] |
 //!
 //! Listeners sit on the document in the capture phase (so a page's `stopPropagation` does
 //! not hide events from us), passive (so we never delay scrolling). Throttled sources
@@ -267,8 +267,14 @@ impl Capture {
             on(doc, "change", State::on_input),
             on(doc, "reset", State::on_reset),
             on(doc, "scroll", State::on_scroll),
-            on(doc, "selectionchange", |s, _| {
-                s.throttle(Throttled::Selection, 0, &JsValue::UNDEFINED)
+            on(doc, "selectionchange", |s, e| {
+                // Only the document's selection is recorded. A text control's own caret
+                // (moved by every script `value` set, even unfocused) fires its
+                // selectionchange at the control, and reading the document's selection
+                // then would force a layout for nothing.
+                if e.target().is_some_and(|t| t.is_instance_of::<Document>()) {
+                    s.throttle(Throttled::Selection, 0, &JsValue::UNDEFINED)
+                }
             }),
             on(win, "resize", |s, _| {
                 s.throttle(Throttled::Viewport, 0, &JsValue::UNDEFINED)
