@@ -186,3 +186,68 @@ export function controlFacts(element, maskSelector, unmaskSelector) {
     return '\0\0\x001';
   }
 }
+
+// --- pointer moves (capture/input.rs) ----------------------------------------------------
+
+/**
+ * Samples `pointermove` on `target` (capture phase, passive) by time, on the JS side so
+ * that the moves sampling drops — nearly all: a pointer reports 60 to 120 per second —
+ * never cross into wasm. `sample(x, y)` is called for a move at least `interval` ms after
+ * the last sample (leading edge) and, for the latest move held back in between, once the
+ * interval has passed (trailing edge, on a timer). Any other event leaves the timing
+ * alone. Returns `{ take, stop }`: `take()` hands over the held-back position as `[x, y]`
+ * and counts it as sampled now (the recorder takes it before a click and before a frame
+ * cut), or returns null; `stop()` removes the listener and the timer.
+ */
+export function sampleMoves(target, interval, sample) {
+  let last = -Infinity;
+  let holding = false;
+  let heldX = 0;
+  let heldY = 0;
+  let timer = null;
+  const emit = (x, y) => {
+    try { sample(x, y); } catch (_) { /* the recorder's failure must not reach the page */ }
+  };
+  const trailing = () => {
+    timer = null;
+    if (!holding) return;
+    const wait = last + interval - performance.now();
+    if (wait > 0) {
+      timer = setTimeout(trailing, wait);
+      return;
+    }
+    holding = false;
+    last = performance.now();
+    emit(heldX, heldY);
+  };
+  const listener = (event) => {
+    if (!(event instanceof MouseEvent)) return; // a synthetic Event has no position
+    const now = performance.now();
+    if (now - last >= interval) {
+      last = now;
+      holding = false;
+      emit(event.clientX, event.clientY);
+    } else {
+      holding = true;
+      heldX = event.clientX;
+      heldY = event.clientY;
+      if (timer === null) timer = setTimeout(trailing, last + interval - now);
+    }
+  };
+  const options = { capture: true, passive: true };
+  target.addEventListener('pointermove', listener, options);
+  return {
+    take() {
+      if (!holding) return null;
+      holding = false;
+      last = performance.now();
+      return [heldX, heldY];
+    },
+    stop() {
+      target.removeEventListener('pointermove', listener, options);
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      holding = false;
+    },
+  };
+}

@@ -4,7 +4,7 @@
 //! | source | event |
 //! |---|---|
 //! | `click` `dblclick` `contextmenu` `pointerdown` `pointerup` `touchstart` `touchend` `touchcancel` | [`Pointer`]: target, viewport coordinates, button |
-//! | `pointermove`, sampled by time: at most one position per `mousemoveSampleMs` (leading edge, and the latest position at the trailing edge), plus the position the pointer left just before a click or press | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event (which does not restart the sampling) |
+//! | `pointermove`, sampled by time in `glue.js` (`sampleMoves`: the moves it drops never reach wasm): at most one position per `mousemoveSampleMs` (leading edge, and the latest position at the trailing edge), plus the position the pointer left just before a click or press | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event (which does not restart the sampling) |
 //! | `focus` / `blur` | [`Focus`] |
 //! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules; a radio button checked also records the others of its group as unchecked |
 //! | `reset` of a form | [`Input`] for each of its controls whose value changed, once the reset is done (`user: false`) |
@@ -34,7 +34,8 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{
     Document, Element, Event, EventTarget, HtmlInputElement, HtmlOptionElement, HtmlSelectElement,
     HtmlTextAreaElement, MouseEvent, Node, Window,
@@ -61,7 +62,7 @@ pub(crate) fn settle(why: Settle) {
     let state = CURRENT.with(|c| c.try_borrow().ok().and_then(|w| w.upgrade()));
     if let Some(state) = state {
         if why == Settle::Cut {
-            state.sample_skipped(false);
+            state.sample_held_back(None);
         }
         state.flush_moves();
         state.flush_resets();
@@ -82,6 +83,8 @@ pub(crate) fn control_changed(node: &JsValue) {
 /// The installed input capture; dropping it detaches it.
 pub struct Capture {
     state: Rc<State>,
+    /// Called by the move sampler; freed only after the sampler is stopped (see `Drop`).
+    _on_sample: Closure<dyn FnMut(f64, f64)>,
     _listeners: Vec<Listener>,
     _hooks: Vec<SetterHook>,
     _history: Vec<MethodHook>,
@@ -102,9 +105,9 @@ struct State {
     privacy: Privacy,
     window: Window,
     document: Document,
-    /// `mousemoveSampleMs`: the least time between two pointer samples.
-    move_interval: u64,
     moves: RefCell<Moves>,
+    /// The pointer-move sampler in `glue.js` (set once installed).
+    sampler: RefCell<Option<MoveSampler>>,
     scroll: Throttle,
     viewport: Throttle,
     selection: Throttle,
@@ -118,24 +121,27 @@ struct State {
     resets: RefCell<Vec<(JsValue, Event)>>,
 }
 
-/// Pointer-move sampling and batching. Sampling is by time since the last sample,
-/// whatever happened in between: a batch emitted early (because another event came) does
-/// not restart it, so a busy page (DOM changes, console calls, input between moves) records
-/// no more positions than an idle one.
+/// The batch of pointer samples (the sampling itself is `sampleMoves` in `glue.js`).
 #[derive(Default)]
 struct Moves {
     /// Time of the batch's first point.
     start: u64,
-    /// Time of the last sample, in this batch or an earlier one.
-    last_sample: Option<u64>,
     points: Vec<MovePoint>,
-    /// The latest position dropped by sampling: sampled once the interval has passed (the
-    /// trailing edge), so the recording ends where the pointer stopped.
-    skipped: Option<(i32, i32)>,
     /// Emits the batch `MOVE_BATCH_MS` after its first point.
     batch_timer: Option<Timeout>,
-    /// Samples `skipped` at the end of the interval.
-    trailing_timer: Option<Timeout>,
+}
+
+#[wasm_bindgen(module = "/src/glue.js")]
+extern "C" {
+    /// `{ take, stop }` of `sampleMoves` in `glue.js`.
+    type MoveSampler;
+    #[wasm_bindgen(js_name = sampleMoves)]
+    fn sample_moves(target: &EventTarget, interval: u32, sample: &js_sys::Function) -> MoveSampler;
+    /// The held-back position as `[x, y]`, or null.
+    #[wasm_bindgen(method)]
+    fn take(this: &MoveSampler) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn stop(this: &MoveSampler);
 }
 
 /// A small map by node id: the controls typed into, the elements scrolled. A vector is
@@ -209,8 +215,8 @@ impl Capture {
             url: RefCell::new(window.location().href().unwrap_or_default()),
             window: window.clone(),
             document: document.clone(),
-            move_interval: u64::from(options.mousemove_sample_ms),
             moves: RefCell::default(),
+            sampler: RefCell::default(),
             scroll: Throttle::new(options.scroll_sample_ms),
             viewport: Throttle::new(VIEWPORT_SAMPLE_MS),
             selection: Throttle::new(SELECTION_SAMPLE_MS),
@@ -260,7 +266,6 @@ impl Capture {
             on(doc, "touchcancel", |s, e| {
                 s.on_pointer(PointerKind::TouchCancel, e)
             }),
-            on(doc, "pointermove", State::on_move),
             on(doc, "focus", |s, e| s.on_focus(e, true)),
             on(doc, "blur", |s, e| s.on_focus(e, false)),
             on(doc, "input", State::on_input),
@@ -332,8 +337,26 @@ impl Capture {
             }
         }
 
+        let on_sample = {
+            let weak = Rc::downgrade(&state);
+            Closure::<dyn FnMut(f64, f64)>::new(move |x: f64, y: f64| {
+                if let Some(state) = weak.upgrade() {
+                    state.on_sample(x as i32, y as i32);
+                }
+            })
+        };
+        let sampler = sample_moves(
+            doc,
+            options.mousemove_sample_ms,
+            on_sample.as_ref().unchecked_ref(),
+        );
+        if let Ok(mut slot) = state.sampler.try_borrow_mut() {
+            *slot = Some(sampler);
+        }
+
         Ok(Capture {
             state,
+            _on_sample: on_sample,
             _listeners: listeners,
             _hooks: hooks,
             _history: history,
@@ -343,8 +366,13 @@ impl Capture {
 
 impl Drop for Capture {
     fn drop(&mut self) {
-        self.state.sample_skipped(false);
+        self.state.sample_held_back(None);
         self.state.flush_moves();
+        if let Ok(mut sampler) = self.state.sampler.try_borrow_mut() {
+            if let Some(sampler) = sampler.take() {
+                sampler.stop();
+            }
+        }
         CURRENT.with(|c| {
             if let Ok(mut current) = c.try_borrow_mut() {
                 if current.ptr_eq(&Rc::downgrade(&self.state)) {
@@ -425,7 +453,7 @@ impl State {
         };
         let (x, y) = (x as i32, y as i32);
         // The replay's cursor must reach the press from where the pointer really was.
-        self.sample_held_back(&recording, (x, y));
+        self.sample_held_back(Some((x, y)));
         // Nodes the page inserted just before this event get their ids now.
         recording.settle_dom();
         let target = event_node(event).and_then(|node| recording.ids.get(&node));
@@ -441,100 +469,40 @@ impl State {
         );
     }
 
-    fn on_move(&self, event: &Event) {
+    /// A position the sampler took.
+    fn on_sample(&self, x: i32, y: i32) {
         let Some(recording) = self.recording() else {
             return;
         };
-        // Typed getters: one call each, where reading by name would cross into
-        // JavaScript several times per coordinate (this runs for every pointer move).
-        let Some(mouse) = event.dyn_ref::<MouseEvent>() else {
-            return;
-        };
-        let (x, y) = (mouse.client_x(), mouse.client_y());
         let now = recording.clock.now();
-        let full = {
-            let Ok(mut moves) = self.moves.try_borrow_mut() else {
-                return;
-            };
-            let due = self.next_sample(&moves);
-            if now < due {
-                moves.skipped = Some((x, y));
-                if moves.trailing_timer.is_none() {
-                    moves.trailing_timer = Some(self.trailing_timer(due - now));
-                }
-                return;
-            }
-            self.sample(&mut moves, now, x, y)
+        let full = match self.moves.try_borrow_mut() {
+            Ok(mut moves) => self.sample(&mut moves, now, x, y),
+            Err(_) => return,
         };
         if full {
             self.flush_moves();
         }
     }
 
-    /// When the next sample may be taken.
-    fn next_sample(&self, moves: &Moves) -> u64 {
-        moves
-            .last_sample
-            .map_or(0, |last| last.saturating_add(self.move_interval))
-    }
-
-    fn trailing_timer(&self, wait: u64) -> Timeout {
-        let weak = self.me.clone();
-        Timeout::new(wait.min(u64::from(u32::MAX)) as u32, move || {
-            if let Some(state) = weak.upgrade() {
-                state.sample_skipped(true);
-            }
-        })
-    }
-
-    /// Samples the position held back by sampling, if any: on the trailing timer (`timer`
-    /// true; once the interval has passed, else it waits again) or before a cut.
-    fn sample_skipped(&self, timer: bool) {
-        let Some(recording) = self.recording() else {
+    /// Samples the position the sampler held back, if any: before a frame cut (`press`
+    /// `None`), and before a press or click at `press`, so the pointer's path reaches the
+    /// press from where the pointer was (rather than, later, on the trailing timer, after
+    /// it). Nothing is added when it is the press's own position, which the press carries.
+    fn sample_held_back(&self, press: Option<(i32, i32)>) {
+        let held = match self.sampler.try_borrow() {
+            Ok(sampler) => sampler.as_ref().map(MoveSampler::take),
+            Err(_) => return,
+        };
+        let Some(held) = held.filter(|h| !h.is_null()) else {
             return;
         };
-        let now = recording.clock.now();
-        let full = {
-            let Ok(mut moves) = self.moves.try_borrow_mut() else {
-                return;
-            };
-            if timer {
-                moves.trailing_timer = None;
-            }
-            let due = self.next_sample(&moves);
-            let Some((x, y)) = moves.skipped else {
-                return;
-            };
-            if timer && now < due {
-                moves.trailing_timer = Some(self.trailing_timer(due - now));
-                return;
-            }
-            self.sample(&mut moves, now, x, y)
+        let coordinate = |i: u32| Reflect::get_u32(&held, i).ok().and_then(|v| v.as_f64());
+        let (Some(x), Some(y)) = (coordinate(0), coordinate(1)) else {
+            return;
         };
-        if full {
-            self.flush_moves();
-        }
-    }
-
-    /// Before a press or click at `at`: samples the position held back by sampling, so the
-    /// pointer's path ends where it really was before the press (and not, later, on the
-    /// trailing timer, after it). Nothing is added when it is `at` itself: the press
-    /// carries its position.
-    fn sample_held_back(&self, recording: &Recording, at: (i32, i32)) {
-        let full = {
-            let Ok(mut moves) = self.moves.try_borrow_mut() else {
-                return;
-            };
-            match moves.skipped.take() {
-                Some(held) if held != at => {
-                    let (x, y) = held;
-                    self.sample(&mut moves, recording.clock.now(), x, y)
-                }
-                _ => false,
-            }
-        };
-        if full {
-            self.flush_moves();
+        let (x, y) = (x as i32, y as i32);
+        if press != Some((x, y)) {
+            self.on_sample(x, y);
         }
     }
 
@@ -549,8 +517,6 @@ impl State {
                 }
             }));
         }
-        moves.last_sample = Some(now);
-        moves.skipped = None;
         let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
         moves.points.push(MovePoint { offset, x, y });
         moves.points.len() >= MOVE_BATCH_POINTS
