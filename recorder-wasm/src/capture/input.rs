@@ -6,13 +6,20 @@
 //! | `click` `dblclick` `contextmenu` `pointerdown` `pointerup` `touchstart` `touchend` `touchcancel` | [`Pointer`]: target, viewport coordinates, button |
 //! | `pointermove`, sampled by time in `glue.js` (`sampleMoves`: the moves it drops never reach wasm): at most one position per `mousemoveSampleMs` (leading edge, and the latest position at the trailing edge), plus the position the pointer left just before a click or press | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event (which does not restart the sampling) |
 //! | `focus` / `blur` | [`Focus`] |
-//! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules; a radio button checked also records the others of its group as unchecked |
+//! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules, once per control and task (see below); a radio button checked also records the others of its group as unchecked |
 //! | `reset` of a form | [`Input`] for each of its controls whose value changed, once the reset is done (`user: false`) |
 //! | a control's default changed (`checked`/`selected` attribute, textarea text), seen by the DOM capture | [`Input`] if its current state followed (`user: false`) |
 //! | `scroll` of the document or any element, per target every `scrollSampleMs` | [`Scroll`] |
 //! | `resize` | [`Viewport`] |
 //! | `history.pushState` / `replaceState`, `popstate`, `hashchange` | [`Navigation`] |
 //! | `selectionchange` of the document (not a text control's caret) | [`Selection`] |
+//!
+//! Form values are read once per control and task: a change only marks its control, and
+//! the marked controls are recorded before the next event of any kind (the barrier) or in
+//! a microtask at the end of the task, whichever comes first. The page cannot paint in
+//! between, so nothing a user could see is lost, and a script typing into a field (or a
+//! framework setting every field on each render) costs a mark per change rather than a
+//! read of the value, a privacy decision and an event.
 //!
 //! Listeners sit on the document in the capture phase (so a page's `stopPropagation` does
 //! not hide events from us), passive (so we never delay scrolling). Throttled sources
@@ -31,7 +38,7 @@ use recorder_core::event::{
     PointerMove, Scroll, Selection, SelectionRange, Size, Viewport,
 };
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::prelude::*;
@@ -45,6 +52,8 @@ use web_sys::{
 const MOVE_BATCH_MS: u32 = 500;
 /// …or once it holds this many points.
 const MOVE_BATCH_POINTS: usize = 64;
+/// Controls marked as changed in one task before they are recorded at once.
+const MAX_MARKED: usize = 1024;
 /// Minimum interval between viewport and selection events, ms.
 const VIEWPORT_SAMPLE_MS: u32 = 100;
 const SELECTION_SAMPLE_MS: u32 = 100;
@@ -66,6 +75,7 @@ pub(crate) fn settle(why: Settle) {
         }
         state.flush_moves();
         state.flush_resets();
+        state.flush_marked();
     }
 }
 
@@ -119,6 +129,11 @@ struct State {
     /// Forms whose `reset` event is being dispatched, with that event: the reset happens
     /// after it (see [`State::flush_resets`]).
     resets: RefCell<Vec<(JsValue, Event)>>,
+    /// Controls whose value changed in this task, and whether a user event said so (see
+    /// [`State::mark_changed`]).
+    marked: RefCell<Vec<(JsValue, bool)>>,
+    /// A microtask will record the marked controls.
+    marked_flush_queued: Cell<bool>,
 }
 
 /// The batch of pointer samples (the sampling itself is `sampleMoves` in `glue.js`).
@@ -223,6 +238,8 @@ impl Capture {
             values: RefCell::default(),
             ranges: RefCell::default(),
             resets: RefCell::default(),
+            marked: RefCell::default(),
+            marked_flush_queued: Cell::new(false),
         });
         CURRENT.with(|c| {
             if let Ok(mut current) = c.try_borrow_mut() {
@@ -368,6 +385,7 @@ impl Drop for Capture {
     fn drop(&mut self) {
         self.state.sample_held_back(None);
         self.state.flush_moves();
+        self.state.flush_marked();
         if let Ok(mut sampler) = self.state.sampler.try_borrow_mut() {
             if let Some(sampler) = sampler.take() {
                 sampler.stop();
@@ -552,7 +570,59 @@ impl State {
 
     fn on_input(&self, event: &Event) {
         if let Some(node) = event_node(event) {
-            self.emit_value(&node, true);
+            self.mark_changed(node, true);
+        }
+    }
+
+    /// Marks form control `node` as changed (by a user event when `user`): it is recorded
+    /// before the next event or at the end of the task (see the module docs).
+    fn mark_changed(&self, node: JsValue, user: bool) {
+        let Ok(mut marked) = self.marked.try_borrow_mut() else {
+            return;
+        };
+        // Typing alternates between a few controls at most: the last entries are enough
+        // to find it (each comparison is a call into JavaScript).
+        if let Some(entry) = marked.iter_mut().rev().take(4).find(|(n, _)| *n == node) {
+            entry.1 |= user;
+            return;
+        }
+        marked.push((node, user));
+        let overfull = marked.len() >= MAX_MARKED;
+        drop(marked);
+        if overfull {
+            self.flush_marked(); // a script touching thousands of controls in one task
+            return;
+        }
+        if self.marked_flush_queued.replace(true) {
+            return;
+        }
+        let weak = self.me.clone();
+        let tick = Closure::once_into_js(move || {
+            if let Some(state) = weak.upgrade() {
+                state.flush_marked();
+            }
+        });
+        let queue = Reflect::get(&js_sys::global(), &"queueMicrotask".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match queue {
+            Some(queue) => {
+                let _ = queue.call1(&JsValue::UNDEFINED, &tick);
+            }
+            None => self.marked_flush_queued.set(false),
+        }
+    }
+
+    /// Records the current value of every marked control (unchanged values are not
+    /// recorded again).
+    fn flush_marked(&self) {
+        self.marked_flush_queued.set(false);
+        let marked = match self.marked.try_borrow_mut() {
+            Ok(mut marked) if !marked.is_empty() => std::mem::take(&mut *marked),
+            _ => return,
+        };
+        for (node, user) in marked {
+            self.emit_value(&node, user);
         }
     }
 
@@ -628,10 +698,10 @@ impl State {
         }
         if option {
             if let Ok(Some(select)) = element.closest("select") {
-                self.emit_value(select.as_ref(), false);
+                self.mark_changed(select.into(), false);
             }
         } else {
-            self.emit_value(element.as_ref(), false);
+            self.mark_changed(element.clone().into(), false);
         }
     }
 
