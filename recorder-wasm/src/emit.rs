@@ -188,10 +188,10 @@ impl Recording {
     /// A change made in the same millisecond as the queued event just before it, to the
     /// same control and from the same source, replaces that event's value instead of
     /// queuing another: a replay (at millisecond resolution) shows only the last of them
-    /// anyway. This is what keeps a script that sets a value character by character in one
-    /// task (or a framework re-rendering a field) from queuing an event per change — each
-    /// an `Event` of 176 bytes on wasm32 plus its text, all held until the task ends and a
-    /// frame can be cut, and the wasm memory never gives that peak back.
+    /// anyway. (The input capture already records a control once per task; this covers
+    /// changes a few tasks apart within one millisecond, and keeps the queue — an `Event`
+    /// is 176 bytes on wasm32 plus its text, held until a frame is cut, and the wasm
+    /// memory never gives that peak back — from growing with them.)
     pub fn emit_input(&self, input: Input) {
         self.settle_dom();
         let time = self.clock.now();
