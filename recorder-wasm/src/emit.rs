@@ -23,7 +23,7 @@
 
 use crate::ids::NodeIds;
 use crate::options::Options;
-use recorder_core::event::{ErrorKind, Event, EventData};
+use recorder_core::event::{ErrorKind, Event, EventData, Input};
 use std::cell::{Cell, RefCell};
 
 /// What the pipeline is told when an event arrives (see [`Recording::set_notify`]).
@@ -86,7 +86,17 @@ impl Clock {
     }
 }
 
-type Barrier = Box<dyn Fn()>;
+type Barrier = Box<dyn Fn(Settle)>;
+
+/// Why the barrier runs (see [`Recording::settle`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// Before an event: the DOM changes and pointer samples taken so far are emitted.
+    Event,
+    /// Before a frame is cut: also what a sampler holds back, such as the latest pointer
+    /// position, which the next sample would otherwise replace.
+    Cut,
+}
 type Notify = Box<dyn Fn(Notice)>;
 
 /// Shared by all hooks of one recording (behind an `Rc`).
@@ -141,12 +151,17 @@ impl Recording {
 
     /// Runs the barrier: pending DOM changes are emitted before whatever comes next.
     pub fn settle_dom(&self) {
+        self.settle(Settle::Event);
+    }
+
+    /// Runs the barrier for `why` (see [`Settle`]).
+    pub fn settle(&self, why: Settle) {
         if self.in_barrier.replace(true) {
             return;
         }
         if let Ok(barrier) = self.barrier.try_borrow() {
             if let Some(barrier) = barrier.as_ref() {
-                barrier();
+                barrier(why);
             }
         }
         self.in_barrier.set(false);
@@ -166,6 +181,39 @@ impl Recording {
     pub fn emit_at(&self, time: u64, data: EventData) {
         self.settle_dom();
         self.push(Event { time, data });
+    }
+
+    /// Records a form control's new value, now, after pending DOM changes.
+    ///
+    /// A change made in the same millisecond as the queued event just before it, to the
+    /// same control and from the same source, replaces that event's value instead of
+    /// queuing another: a replay (at millisecond resolution) shows only the last of them
+    /// anyway. (The input capture already records a control once per task; this covers
+    /// changes a few tasks apart within one millisecond, and keeps the queue — an `Event`
+    /// is 176 bytes on wasm32 plus its text, held until a frame is cut, and the wasm
+    /// memory never gives that peak back — from growing with them.)
+    pub fn emit_input(&self, input: Input) {
+        self.settle_dom();
+        let time = self.clock.now();
+        if self.stopped.get() {
+            return;
+        }
+        if let Ok(mut q) = self.queue.try_borrow_mut() {
+            if let Some(Event {
+                time: last_time,
+                data: EventData::Input(last),
+            }) = q.events.last_mut()
+            {
+                if *last_time == time && last.id == input.id && last.user == input.user {
+                    last.value = input.value;
+                    return;
+                }
+            }
+        }
+        self.push(Event {
+            time,
+            data: input.into(),
+        });
     }
 
     /// Records a DOM event (snapshot or mutation batch) now, without running the barrier.

@@ -184,6 +184,17 @@ fn values_of_every_kind_render_compactly() {
         "NaN",
     ];
     assert_eq!(&rendered[..expected.len()], expected);
+    // Integers are printed by the recorder itself, as JavaScript would.
+    for (n, text) in [
+        (-42.0, "-42"),
+        (-0.0, "0"),
+        (9007199254740991.0, "9007199254740991"),
+        (9007199254740992.0, "9007199254740992"),
+        (1e21, "1e+21"),
+        (f64::INFINITY, "Infinity"),
+    ] {
+        assert_eq!(render(&JsValue::from(n), None, ARG_LIMIT), text);
+    }
     let error = &rendered[expected.len()];
     assert!(error.starts_with("TypeError: bad\n    at "), "{error}");
 }
@@ -249,4 +260,98 @@ fn the_recorder_does_not_record_itself() {
     let recorded = consoles(events(&rec));
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].args, ["{x: 1}"]);
+}
+
+#[wasm_bindgen_test]
+fn sensitive_keys_and_card_numbers_are_redacted() {
+    let parse = |json: &str| js_sys::JSON::parse(json).unwrap();
+    let (rec, _) = with_spy(|_| {
+        let rec = recording(Options::default());
+        let capture = console::Capture::install(&rec).unwrap();
+        call_console(
+            "log",
+            &array(&[
+                "login".into(),
+                parse(
+                    r#"{"user": "ann", "password": "hunter2", "apiKey": {"id": 7},
+                        "auth": {"access_token": "abc", "author": "bob"},
+                        "session_id": "", "otp": null, "pin": 1234, "cvv": false}"#,
+                ),
+                parse(r#"[{"client_secret": "s3"}]"#),
+            ]),
+        );
+        call_console(
+            "warn",
+            &array(&[
+                "paid with %s, card 4111 1111 1111 1111".into(),
+                "5555555555554444".into(),
+                parse(
+                    r#"{"note": "card 4111-1111-1111-1111", "order": 1718036327123, "n": 4111111111111111}"#,
+                ),
+            ]),
+        );
+        call_console(
+            "error",
+            &array(&[
+                "GET /api/orders?token=t0k3n&page=2 failed".into(),
+                r#"{"user":"ann","client_secret":"s3cr3t"}"#.into(),
+                "retry %s".into(),
+                "https://x.example/cb?code=c0d3".into(),
+            ]),
+        );
+        let map = js_sys::Map::new();
+        map.set(&"token".into(), &"t0k3n".into());
+        map.set(&"count".into(), &2.into());
+        call_console("log", &array(&[map.into()]));
+        drop(capture);
+        rec
+    });
+    let recorded = consoles(events(&rec));
+    assert_eq!(
+        recorded[0].args,
+        [
+            "login",
+            r#"{user: "ann", password: [redacted], apiKey: [redacted], auth: [redacted], session_id: "", otp: null, pin: [redacted], cvv: false}"#,
+            "[{client_secret: [redacted]}]",
+        ]
+    );
+    assert_eq!(
+        recorded[1].args,
+        [
+            "paid with ************4444, card **** **** **** 1111",
+            r#"{note: "card ****-****-****-1111", order: 1718036327123, n: ************1111}"#,
+        ]
+    );
+    assert_eq!(
+        recorded[2].args,
+        [
+            "GET /api/orders?token=[redacted]&page=2 failed",
+            r#"{"user":"ann","client_secret":"[redacted]"}"#,
+            "retry %s", // only a first argument is a format
+            "https://x.example/cb?code=[redacted]",
+        ]
+    );
+    assert_eq!(
+        recorded[3].args,
+        [r#"Map(2) {"token" => [redacted], "count" => 2}"#]
+    );
+    let text = format!("{recorded:?}");
+    for secret in ["hunter2", "abc", "s3", "t0k3n", "c0d3", "4111 1111", "5555"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn thrown_values_are_redacted_too() {
+    let value = js_sys::JSON::parse(r#"{"message": "no", "token": "abc"}"#).unwrap();
+    assert_eq!(
+        render(&value, None, ARG_LIMIT),
+        r#"{message: "no", token: [redacted]}"#
+    );
+    let error = js_sys::Error::new("charge failed for 4111111111111111");
+    let text = render(&error.into(), None, ARG_LIMIT);
+    assert!(
+        text.starts_with("Error: charge failed for ************1111"),
+        "{text}"
+    );
 }

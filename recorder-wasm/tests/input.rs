@@ -102,14 +102,16 @@ fn script_setting_values_records_input_events() {
 }
 
 #[wasm_bindgen_test]
-fn checking_a_radio_records_the_others_of_its_group_unchecked() {
+async fn checking_a_radio_records_the_others_of_its_group_unchecked() {
     // The group: same name, same form owner, same tree. #d has no form owner, #c another name.
     fixture(
         r#"<form><input id="a" type="radio" name="g" checked><input id="b" type="radio" name="g">
         <input id="c" type="radio" name="h" checked></form><input id="d" type="radio" name="g" checked>"#,
     );
     let session = Session::start("");
-    js("document.getElementById('b').click(); document.getElementById('a').checked = true;");
+    js("document.getElementById('b').click();");
+    sleep(0).await; // a task apart: within one task only the last state is recorded
+    js("document.getElementById('a').checked = true;");
     let events = session.stop();
     let values = |id: &str| {
         inputs_of(&events, id)
@@ -122,6 +124,45 @@ fn checking_a_radio_records_the_others_of_its_group_unchecked() {
     assert_eq!(values("b"), [checked(true, true), checked(false, false)]);
     assert_eq!(values("c"), []);
     assert_eq!(values("d"), []);
+}
+
+#[wasm_bindgen_test]
+fn the_core_input_rules_decide_what_is_recorded() {
+    // recorder_core::redact::InputPolicy, fed from the DOM: the nearest mark decides, names
+    // like secrets are masked, card fields are omitted, a masked state is left out.
+    fixture(
+        r#"<div data-tapedeck-mask><input id="inner" data-tapedeck-unmask></div>
+        <div data-tapedeck-unmask><p data-tapedeck-mask><input id="deep"></p></div>
+        <input id="cvv" name="cvv"><input id="cc" autocomplete="shipping cc-number">
+        <input id="plain"><div data-tapedeck-mask><input id="cb" type="checkbox"></div>"#,
+    );
+    let session = Session::start("{ maskAllInputs: false }");
+    js(r#"
+        for (const id of ['inner', 'deep', 'cvv', 'cc', 'plain']) document.getElementById(id).value = 'abc';
+        document.getElementById('cb').checked = true;
+    "#);
+    let events = session.stop();
+    let values = |id: &str| {
+        inputs_of(&events, id)
+            .iter()
+            .map(|i| i.value.clone())
+            .collect::<Vec<_>>()
+    };
+    let text = |s: &str| vec![InputValue::Text(s.into())];
+    assert_eq!(
+        values("inner"),
+        text("abc"),
+        "an unmask mark nearer than the mask"
+    );
+    assert_eq!(
+        values("deep"),
+        text("***"),
+        "a mask mark nearer than the unmask"
+    );
+    assert_eq!(values("cvv"), text("***"), "a field named like a secret");
+    assert_eq!(values("cc"), [], "a card number field is never recorded");
+    assert_eq!(values("plain"), text("abc"));
+    assert_eq!(values("cb"), [], "a masked checkbox's state is left out");
 }
 
 #[wasm_bindgen_test]
@@ -138,12 +179,15 @@ async fn a_form_reset_records_the_values_it_restores() {
         const $ = (id) => document.getElementById(id);
         $('t').value = 'typed'; $('cb').checked = false; $('s').selectedIndex = 0;
         $('u').value = 'changed';
-        $('f').reset(); $('g').reset();
     "#);
+    sleep(0).await; // a task apart: within one task only the last state is recorded
+    js("document.getElementById('f').reset(); document.getElementById('g').reset();");
     // In the same task: the next event's barrier records the reset before it.
     assert!(with_recorder(|r| r.add_event("after", JsValue::NULL)).is_ok());
     // Without a next event: a microtask records it.
-    js("document.getElementById('t').value = 'again'; document.getElementById('f').reset();");
+    js("document.getElementById('t').value = 'again';");
+    sleep(0).await;
+    js("document.getElementById('f').reset();");
     sleep(0).await;
     let events = session.stop();
     let values = |id: &str| {
@@ -315,6 +359,50 @@ fn pointer_moves_are_batched_and_come_before_later_events() {
 }
 
 #[wasm_bindgen_test]
+async fn a_control_is_recorded_once_per_task_with_its_last_value() {
+    // A script typing 200 characters in one task (as the benchmark's typing does, with an
+    // `input` event after each): the page cannot paint in between, so one event, with the
+    // final value; `user` because an input event said so.
+    fixture(r#"<input id="t"><input id="u">"#);
+    let session = Session::start("");
+    js(r#"
+        const t = document.getElementById('t');
+        for (let i = 0; i < 200; i++) {
+          t.value += 'x';
+          t.dispatchEvent(new InputEvent('input', { bubbles: true }));
+        }
+        document.getElementById('u').value = 'other';
+    "#);
+    sleep(0).await;
+    js("document.getElementById('t').value = 'typed';");
+    // Recorded before the next event of the same task, not after it.
+    assert!(with_recorder(|r| r.add_event("after", JsValue::NULL)).is_ok());
+    let events = session.stop();
+    let values = |id: &str| {
+        inputs_of(&events, id)
+            .iter()
+            .map(|i| (i.value.clone(), i.user))
+            .collect::<Vec<_>>()
+    };
+    let masked = |n: usize| InputValue::Text("*".repeat(n));
+    assert_eq!(
+        values("t"),
+        [(masked(200), true), (masked(5), false)],
+        "one event per task"
+    );
+    assert_eq!(values("u"), [(masked(5), false)], "each control its own");
+    let order: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::Input(_) => Some("input"),
+            EventData::Custom(c) if c.name == "after" => Some("after"),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(order, ["input", "input", "input", "after"]);
+}
+
+#[wasm_bindgen_test]
 fn moves_are_sampled() {
     fixture("<p>moves</p>");
     let session = Session::start("{ mousemoveSampleMs: 10000 }");
@@ -340,6 +428,119 @@ fn moves_are_sampled() {
         _ => None,
     });
     assert_eq!(last, Some((19, 19)));
+}
+
+fn move_points(events: &[Event]) -> Vec<(i32, i32)> {
+    events
+        .iter()
+        .flat_map(|e| match &e.data {
+            EventData::PointerMove(m) => m.points.iter().map(|p| (p.x, p.y)).collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn other_events_do_not_restart_move_sampling() {
+    // Regression: an event between two moves emitted the batch early, and the next move,
+    // finding the batch empty, was recorded at once: the interval no longer held.
+    fixture(r#"<div id="pad"></div>"#);
+    let session = Session::start("{ mousemoveSampleMs: 10000 }");
+    js(r#"
+        const pad = document.getElementById('pad');
+        for (let i = 0; i < 20; i++) {
+          pad.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: i, clientY: i }));
+          console.debug('between moves', i);
+        }
+    "#);
+    let events = session.stop();
+    let logs = events
+        .iter()
+        .filter(|e| matches!(&e.data, EventData::Console(c) if c.args.first().is_some_and(|a| a == "between moves")))
+        .count();
+    assert_eq!(logs, 20);
+    assert_eq!(
+        move_points(&events),
+        [(0, 0), (19, 19)],
+        "the first move, then (at the stop) where the pointer stopped"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_position_before_a_click_is_kept() {
+    fixture(r#"<div id="pad"></div>"#);
+    let session = Session::start("{ mousemoveSampleMs: 10000 }");
+    js(r#"
+        const pad = document.getElementById('pad');
+        const move = (x, y) => pad.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: x, clientY: y }));
+        const click = (x, y) => pad.dispatchEvent(new MouseEvent('click', { bubbles: true, clientX: x, clientY: y }));
+        for (let i = 0; i < 10; i++) move(i, i);
+        click(100, 100); // elsewhere (a synthetic click): the path up to it is kept
+        for (let i = 20; i < 30; i++) move(i, i);
+        click(29, 29); // where the pointer is: the click itself says so
+    "#);
+    let events = session.stop();
+    let order: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.data {
+            EventData::PointerMove(m) => Some(
+                m.points
+                    .iter()
+                    .map(|p| format!("move {},{}", p.x, p.y))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+            EventData::Pointer(p) if p.kind == PointerKind::Click => {
+                Some(format!("click {},{}", p.x, p.y))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        order.join(" "),
+        "move 0,0 move 9,9 click 100,100 click 29,29",
+        "{order:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn moves_between_other_events_are_sampled_by_time() {
+    // Moves every 8 ms for about 400 ms, each followed by another event: at most one
+    // sample per 50 ms (plus the last position), however many batches the events cut.
+    fixture(r#"<div id="pad"></div>"#);
+    let session = Session::start("{ mousemoveSampleMs: 50 }");
+    let elapsed = js(r#"
+        const pad = document.getElementById('pad');
+        const t0 = performance.now();
+        return new Promise((resolve) => {
+          let i = 0;
+          const tick = () => {
+            pad.dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: i, clientY: 1 }));
+            console.debug('tick', i);
+            if (++i < 50) setTimeout(tick, 8); else resolve(performance.now() - t0);
+          };
+          tick();
+        });
+    "#);
+    let elapsed = JsFuture::from(js_sys::Promise::from(elapsed))
+        .await
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    sleep(120).await; // the trailing sample
+    let events = session.stop();
+    let points = move_points(&events);
+    let most = (elapsed + 120.0) / 50.0 + 2.0;
+    assert!(
+        points.len() >= 2 && (points.len() as f64) <= most,
+        "{} samples in {elapsed:.0} ms: {points:?}",
+        points.len()
+    );
+    assert_eq!(
+        points.last(),
+        Some(&(49, 1)),
+        "ends where the pointer stopped"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -26,7 +26,7 @@
 //   color: the browser replaces `***` with the type's default), a file input's value (no
 //   page can set it), and a masked `<select>`'s selection (a masked value names no option);
 // - in the live page, the privacy rules are applied as the recorder applies them: masked
-//   values become one `*` per character (also in the `value` attribute), password values
+//   values become one `*` per character but line breaks (also in the `value` attribute), password values
 //   and `value` attributes are absent, masked text has every non-whitespace character `*`.
 // target 'export' (what HTML cannot express, or the export writes differently on purpose):
 // - adjacent text nodes are merged and empty ones dropped;
@@ -58,19 +58,26 @@ export function quote(s) {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const maskValue = (v) => '*'.repeat([...v].length);
+// recorder_core::redact::mask_value: one `*` per character but line breaks (a masked
+// textarea keeps its lines), at most MAX_MASKED_CHARS (256) characters.
+const maskValue = (v) => [...v].slice(0, 256).map((c) => (c === '\n' || c === '\r' ? c : '*')).join('');
 // Rust's char::is_whitespace (Unicode White_Space), as the recorder masks text.
 const maskText = (t) => t.replace(/[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/gu, '*');
 
 /**
- * The privacy policy of a form control's value, as `privacy.rs` decides it:
- * 'never' | 'mask' | 'record'.
+ * The privacy policy of a form control's value, as recorder_core's InputPolicy decides
+ * it for the recorder: 'never' | 'mask' | 'record'. (Its rule masking fields named like
+ * secrets, `cvv`, `card_number`…, is left out: no fixture has such a field.)
  */
 export function inputPolicy(el, opts) {
   const tag = el.localName;
   const type = tag === 'input' ? el.type : '';
   const auto = (el.getAttribute('autocomplete') || '').toLowerCase().split(/[\t\n\f\r ]+/);
   if (type === 'password' || auto.some((t) => SECRET_AUTOCOMPLETE.includes(t))) return 'never';
+  // The nearest mark decides; on the same element, mask wins.
+  const mask = el.closest('[data-tapedeck-mask]');
+  const unmask = el.closest('[data-tapedeck-unmask]');
+  if (mask) return unmask && unmask !== mask && mask.contains(unmask) ? 'record' : 'mask';
   const kind = tag === 'input' ? type : tag;
   if (opts.maskAllInputs === false || (opts.unmaskInputTypes || []).includes(kind)
     || el.closest('[data-tapedeck-unmask]')) return 'record';

@@ -3,7 +3,9 @@
 //! console method unchanged (same `this`, arguments and return value).
 //!
 //! - Arguments are rendered to text by [`render`](super::render::render) (objects, errors, DOM
-//!   nodes, cycles), each at most [`ARG_LIMIT`] bytes and all together [`TOTAL_LIMIT`].
+//!   nodes, cycles), each at most [`ARG_LIMIT`] bytes and all together [`TOTAL_LIMIT`],
+//!   redacted by the network rules: values of sensitive keys, secrets in URLs and
+//!   JSON-like strings, card numbers (see [`render::redact_text`]).
 //! - printf-style formats are applied when the first argument is a string containing `%`,
 //!   as the browser console does: `%s`, `%d`/`%i`, `%f`, `%o`/`%O` consume an argument,
 //!   `%c` consumes one and prints nothing (it is CSS), `%%` is `%`. The formatted text is
@@ -23,6 +25,8 @@ use crate::hooks::MethodHook;
 use crate::ids::NodeIds;
 use js_sys::{Array, Object};
 use recorder_core::event::{Console, Level};
+use recorder_core::redact::Redactor;
+use std::borrow::Cow;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -158,6 +162,12 @@ fn printf(format: &str, args: &[JsValue], ids: Option<&NodeIds>) -> (String, usi
             break;
         }
     }
+    // Redacted as a whole: a secret may be split between the format and an argument
+    // (`'card %s'`, `'?token=%s'`).
+    let out = match render::redact_text(&Redactor::default(), &out) {
+        Cow::Borrowed(_) => out,
+        Cow::Owned(masked) => masked,
+    };
     (render::cap(out, ARG_LIMIT), next)
 }
 

@@ -4,15 +4,22 @@
 //! | source | event |
 //! |---|---|
 //! | `click` `dblclick` `contextmenu` `pointerdown` `pointerup` `touchstart` `touchend` `touchcancel` | [`Pointer`]: target, viewport coordinates, button |
-//! | `pointermove`, sampled every `mousemoveSampleMs` (plus the last position of a batch) | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event |
+//! | `pointermove`, sampled by time in `glue.js` (`sampleMoves`: the moves it drops never reach wasm): at most one position per `mousemoveSampleMs` (leading edge, and the latest position at the trailing edge), plus the position the pointer left just before a click or press | [`PointerMove`], batched: flushed after 500 ms or 64 points, and before any other event (which does not restart the sampling) |
 //! | `focus` / `blur` | [`Focus`] |
-//! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules; a radio button checked also records the others of its group as unchecked |
+//! | `input` / `change`, and script setting `value` / `checked` / `selectedIndex` / `selected` | [`Input`] (`user` tells which), per the privacy rules, once per control and task (see below); a radio button checked also records the others of its group as unchecked |
 //! | `reset` of a form | [`Input`] for each of its controls whose value changed, once the reset is done (`user: false`) |
 //! | a control's default changed (`checked`/`selected` attribute, textarea text), seen by the DOM capture | [`Input`] if its current state followed (`user: false`) |
 //! | `scroll` of the document or any element, per target every `scrollSampleMs` | [`Scroll`] |
 //! | `resize` | [`Viewport`] |
 //! | `history.pushState` / `replaceState`, `popstate`, `hashchange` | [`Navigation`] |
-//! | `selectionchange` | [`Selection`] |
+//! | `selectionchange` of the document (not a text control's caret) | [`Selection`] |
+//!
+//! Form values are read once per control and task: a change only marks its control, and
+//! the marked controls are recorded before the next event of any kind (the barrier) or in
+//! a microtask at the end of the task, whichever comes first. The page cannot paint in
+//! between, so nothing a user could see is lost, and a script typing into a field (or a
+//! framework setting every field on each render) costs a mark per change rather than a
+//! read of the value, a privacy decision and an event.
 //!
 //! Listeners sit on the document in the capture phase (so a page's `stopPropagation` does
 //! not hide events from us), passive (so we never delay scrolling). Throttled sources
@@ -21,8 +28,8 @@
 //! the expected fields, a node not in the mirror) records nothing; nothing it does can
 //! throw into the page.
 
-use crate::capture::privacy::{self, Control, InputPolicy, Privacy};
-use crate::emit::Recording;
+use crate::capture::privacy::{self, Control, InputPrivacy, Privacy};
+use crate::emit::{Recording, Settle};
 use crate::hooks::{Listener, ListenerOptions, MethodHook, SetterHook};
 use gloo_timers::callback::Timeout;
 use js_sys::{Object, Reflect};
@@ -30,19 +37,23 @@ use recorder_core::event::{
     Focus, Input, InputValue, MovePoint, Navigation, NavigationKind, NodeId, Pointer, PointerKind,
     PointerMove, Scroll, Selection, SelectionRange, Size, Viewport,
 };
-use std::cell::RefCell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{
     Document, Element, Event, EventTarget, HtmlInputElement, HtmlOptionElement, HtmlSelectElement,
-    HtmlTextAreaElement, Node, Window,
+    HtmlTextAreaElement, MouseEvent, Node, Window,
 };
 
 /// A pointer-move batch is emitted once its first point is this old…
 const MOVE_BATCH_MS: u32 = 500;
 /// …or once it holds this many points.
 const MOVE_BATCH_POINTS: usize = 64;
+/// Controls marked as changed in one task before they are recorded at once.
+const MAX_MARKED: usize = 1024;
 /// Minimum interval between viewport and selection events, ms.
 const VIEWPORT_SAMPLE_MS: u32 = 100;
 const SELECTION_SAMPLE_MS: u32 = 100;
@@ -53,13 +64,18 @@ thread_local! {
     static CURRENT: RefCell<Weak<State>> = const { RefCell::new(Weak::new()) };
 }
 
-/// Emits pending pointer moves now. Part of the recording's barrier (installed by the DOM
-/// capture), so that moves come before whatever is emitted next.
-pub(crate) fn settle() {
+/// Emits the pointer samples taken so far (before a cut, also the latest position held
+/// back by sampling). Part of the recording's barrier (installed by the DOM capture), so
+/// that moves come before whatever is emitted next.
+pub(crate) fn settle(why: Settle) {
     let state = CURRENT.with(|c| c.try_borrow().ok().and_then(|w| w.upgrade()));
     if let Some(state) = state {
+        if why == Settle::Cut {
+            state.sample_held_back(None);
+        }
         state.flush_moves();
         state.flush_resets();
+        state.flush_marked();
     }
 }
 
@@ -77,6 +93,8 @@ pub(crate) fn control_changed(node: &JsValue) {
 /// The installed input capture; dropping it detaches it.
 pub struct Capture {
     state: Rc<State>,
+    /// Called by the move sampler; freed only after the sampler is stopped (see `Drop`).
+    _on_sample: Closure<dyn FnMut(f64, f64)>,
     _listeners: Vec<Listener>,
     _hooks: Vec<SetterHook>,
     _history: Vec<MethodHook>,
@@ -98,6 +116,8 @@ struct State {
     window: Window,
     document: Document,
     moves: RefCell<Moves>,
+    /// The pointer-move sampler in `glue.js` (set once installed).
+    sampler: RefCell<Option<MoveSampler>>,
     scroll: Throttle,
     viewport: Throttle,
     selection: Throttle,
@@ -109,16 +129,34 @@ struct State {
     /// Forms whose `reset` event is being dispatched, with that event: the reset happens
     /// after it (see [`State::flush_resets`]).
     resets: RefCell<Vec<(JsValue, Event)>>,
+    /// Controls whose value changed in this task, and whether a user event said so (see
+    /// [`State::mark_changed`]).
+    marked: RefCell<Vec<(JsValue, bool)>>,
+    /// A microtask will record the marked controls.
+    marked_flush_queued: Cell<bool>,
 }
 
+/// The batch of pointer samples (the sampling itself is `sampleMoves` in `glue.js`).
 #[derive(Default)]
 struct Moves {
+    /// Time of the batch's first point.
     start: u64,
-    last: u64,
     points: Vec<MovePoint>,
-    /// The latest position dropped by sampling, so a batch ends where the pointer stopped.
-    skipped: Option<MovePoint>,
-    timer: Option<Timeout>,
+    /// Emits the batch `MOVE_BATCH_MS` after its first point.
+    batch_timer: Option<Timeout>,
+}
+
+#[wasm_bindgen(module = "/src/glue.js")]
+extern "C" {
+    /// `{ take, stop }` of `sampleMoves` in `glue.js`.
+    type MoveSampler;
+    #[wasm_bindgen(js_name = sampleMoves)]
+    fn sample_moves(target: &EventTarget, interval: u32, sample: &js_sys::Function) -> MoveSampler;
+    /// The held-back position as `[x, y]`, or null.
+    #[wasm_bindgen(method)]
+    fn take(this: &MoveSampler) -> JsValue;
+    #[wasm_bindgen(method)]
+    fn stop(this: &MoveSampler);
 }
 
 /// A small map by node id: the controls typed into, the elements scrolled. A vector is
@@ -193,12 +231,15 @@ impl Capture {
             window: window.clone(),
             document: document.clone(),
             moves: RefCell::default(),
+            sampler: RefCell::default(),
             scroll: Throttle::new(options.scroll_sample_ms),
             viewport: Throttle::new(VIEWPORT_SAMPLE_MS),
             selection: Throttle::new(SELECTION_SAMPLE_MS),
             values: RefCell::default(),
             ranges: RefCell::default(),
             resets: RefCell::default(),
+            marked: RefCell::default(),
+            marked_flush_queued: Cell::new(false),
         });
         CURRENT.with(|c| {
             if let Ok(mut current) = c.try_borrow_mut() {
@@ -242,15 +283,20 @@ impl Capture {
             on(doc, "touchcancel", |s, e| {
                 s.on_pointer(PointerKind::TouchCancel, e)
             }),
-            on(doc, "pointermove", State::on_move),
             on(doc, "focus", |s, e| s.on_focus(e, true)),
             on(doc, "blur", |s, e| s.on_focus(e, false)),
             on(doc, "input", State::on_input),
             on(doc, "change", State::on_input),
             on(doc, "reset", State::on_reset),
             on(doc, "scroll", State::on_scroll),
-            on(doc, "selectionchange", |s, _| {
-                s.throttle(Throttled::Selection, 0, &JsValue::UNDEFINED)
+            on(doc, "selectionchange", |s, e| {
+                // Only the document's selection is recorded. A text control's own caret
+                // (moved by every script `value` set, even unfocused) fires its
+                // selectionchange at the control, and reading the document's selection
+                // then would force a layout for nothing.
+                if e.target().is_some_and(|t| t.is_instance_of::<Document>()) {
+                    s.throttle(Throttled::Selection, 0, &JsValue::UNDEFINED)
+                }
             }),
             on(win, "resize", |s, _| {
                 s.throttle(Throttled::Viewport, 0, &JsValue::UNDEFINED)
@@ -308,8 +354,26 @@ impl Capture {
             }
         }
 
+        let on_sample = {
+            let weak = Rc::downgrade(&state);
+            Closure::<dyn FnMut(f64, f64)>::new(move |x: f64, y: f64| {
+                if let Some(state) = weak.upgrade() {
+                    state.on_sample(x as i32, y as i32);
+                }
+            })
+        };
+        let sampler = sample_moves(
+            doc,
+            options.mousemove_sample_ms,
+            on_sample.as_ref().unchecked_ref(),
+        );
+        if let Ok(mut slot) = state.sampler.try_borrow_mut() {
+            *slot = Some(sampler);
+        }
+
         Ok(Capture {
             state,
+            _on_sample: on_sample,
             _listeners: listeners,
             _hooks: hooks,
             _history: history,
@@ -319,7 +383,14 @@ impl Capture {
 
 impl Drop for Capture {
     fn drop(&mut self) {
+        self.state.sample_held_back(None);
         self.state.flush_moves();
+        self.state.flush_marked();
+        if let Ok(mut sampler) = self.state.sampler.try_borrow_mut() {
+            if let Some(sampler) = sampler.take() {
+                sampler.stop();
+            }
+        }
         CURRENT.with(|c| {
             if let Ok(mut current) = c.try_borrow_mut() {
                 if current.ptr_eq(&Rc::downgrade(&self.state)) {
@@ -357,8 +428,10 @@ fn event_node(event: &Event) -> Option<JsValue> {
     event.target().map(JsValue::from)
 }
 
+/// Whether `node` is an element (of this window: the listeners and setter hooks only see
+/// those). `instanceof` is one call into JavaScript; reading `nodeType` by name is several.
 fn is_element(node: &JsValue) -> bool {
-    number(node, "nodeType") == Some(f64::from(Node::ELEMENT_NODE))
+    node.is_instance_of::<Element>()
 }
 
 impl State {
@@ -370,8 +443,6 @@ impl State {
         let Some(recording) = self.recording() else {
             return;
         };
-        // Nodes the page inserted just before this event get their ids now.
-        recording.settle_dom();
         let touch = matches!(
             kind,
             PointerKind::TouchStart | PointerKind::TouchEnd | PointerKind::TouchCancel
@@ -389,63 +460,87 @@ impl State {
                 number(&point, "clientY").unwrap_or(0.0),
                 0.0,
             )
-        } else {
+        } else if let Some(mouse) = event.dyn_ref::<MouseEvent>() {
             (
-                number(event, "clientX").unwrap_or(0.0),
-                number(event, "clientY").unwrap_or(0.0),
-                number(event, "button").unwrap_or(0.0),
+                f64::from(mouse.client_x()),
+                f64::from(mouse.client_y()),
+                f64::from(mouse.button()),
             )
+        } else {
+            (0.0, 0.0, 0.0)
         };
+        let (x, y) = (x as i32, y as i32);
+        // The replay's cursor must reach the press from where the pointer really was.
+        self.sample_held_back(Some((x, y)));
+        // Nodes the page inserted just before this event get their ids now.
+        recording.settle_dom();
         let target = event_node(event).and_then(|node| recording.ids.get(&node));
         recording.emit(
             Pointer {
                 kind,
                 target,
-                x: x as i32,
-                y: y as i32,
+                x,
+                y,
                 button: button.clamp(0.0, 255.0) as u8,
             }
             .into(),
         );
     }
 
-    fn on_move(&self, event: &Event) {
+    /// A position the sampler took.
+    fn on_sample(&self, x: i32, y: i32) {
         let Some(recording) = self.recording() else {
             return;
         };
         let now = recording.clock.now();
-        let full = {
-            let Ok(mut moves) = self.moves.try_borrow_mut() else {
-                return;
-            };
-            let sample = u64::from(recording.options.mousemove_sample_ms);
-            let x = number(event, "clientX").unwrap_or(0.0) as i32;
-            let y = number(event, "clientY").unwrap_or(0.0) as i32;
-            if !moves.points.is_empty() && now < moves.last.saturating_add(sample) {
-                let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
-                moves.skipped = Some(MovePoint { offset, x, y });
-                return;
-            }
-            if moves.points.is_empty() {
-                moves.start = now;
-                let weak = self.me.clone();
-                moves.timer = Some(Timeout::new(MOVE_BATCH_MS, move || {
-                    if let Some(state) = weak.upgrade() {
-                        state.flush_moves();
-                    }
-                }));
-            }
-            moves.last = now;
-            moves.skipped = None;
-            let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
-            moves.points.push(MovePoint { offset, x, y });
-            moves.points.len() >= MOVE_BATCH_POINTS
+        let full = match self.moves.try_borrow_mut() {
+            Ok(mut moves) => self.sample(&mut moves, now, x, y),
+            Err(_) => return,
         };
         if full {
             self.flush_moves();
         }
     }
 
+    /// Samples the position the sampler held back, if any: before a frame cut (`press`
+    /// `None`), and before a press or click at `press`, so the pointer's path reaches the
+    /// press from where the pointer was (rather than, later, on the trailing timer, after
+    /// it). Nothing is added when it is the press's own position, which the press carries.
+    fn sample_held_back(&self, press: Option<(i32, i32)>) {
+        let held = match self.sampler.try_borrow() {
+            Ok(sampler) => sampler.as_ref().map(MoveSampler::take),
+            Err(_) => return,
+        };
+        let Some(held) = held.filter(|h| !h.is_null()) else {
+            return;
+        };
+        let coordinate = |i: u32| Reflect::get_u32(&held, i).ok().and_then(|v| v.as_f64());
+        let (Some(x), Some(y)) = (coordinate(0), coordinate(1)) else {
+            return;
+        };
+        let (x, y) = (x as i32, y as i32);
+        if press != Some((x, y)) {
+            self.on_sample(x, y);
+        }
+    }
+
+    /// Adds a sample to the batch (starting one); returns whether the batch is full.
+    fn sample(&self, moves: &mut Moves, now: u64, x: i32, y: i32) -> bool {
+        if moves.points.is_empty() {
+            moves.start = now;
+            let weak = self.me.clone();
+            moves.batch_timer = Some(Timeout::new(MOVE_BATCH_MS, move || {
+                if let Some(state) = weak.upgrade() {
+                    state.flush_moves();
+                }
+            }));
+        }
+        let offset = u32::try_from(now.saturating_sub(moves.start)).unwrap_or(u32::MAX);
+        moves.points.push(MovePoint { offset, x, y });
+        moves.points.len() >= MOVE_BATCH_POINTS
+    }
+
+    /// Emits the batch of samples taken so far.
     fn flush_moves(&self) {
         let (start, points) = {
             let Ok(mut moves) = self.moves.try_borrow_mut() else {
@@ -454,10 +549,7 @@ impl State {
             if moves.points.is_empty() {
                 return;
             }
-            moves.timer = None;
-            if let Some(last) = moves.skipped.take() {
-                moves.points.push(last);
-            }
+            moves.batch_timer = None;
             (moves.start, std::mem::take(&mut moves.points))
         };
         if let Some(recording) = self.recording() {
@@ -478,7 +570,59 @@ impl State {
 
     fn on_input(&self, event: &Event) {
         if let Some(node) = event_node(event) {
-            self.emit_value(&node, true);
+            self.mark_changed(node, true);
+        }
+    }
+
+    /// Marks form control `node` as changed (by a user event when `user`): it is recorded
+    /// before the next event or at the end of the task (see the module docs).
+    fn mark_changed(&self, node: JsValue, user: bool) {
+        let Ok(mut marked) = self.marked.try_borrow_mut() else {
+            return;
+        };
+        // Typing alternates between a few controls at most: the last entries are enough
+        // to find it (each comparison is a call into JavaScript).
+        if let Some(entry) = marked.iter_mut().rev().take(4).find(|(n, _)| *n == node) {
+            entry.1 |= user;
+            return;
+        }
+        marked.push((node, user));
+        let overfull = marked.len() >= MAX_MARKED;
+        drop(marked);
+        if overfull {
+            self.flush_marked(); // a script touching thousands of controls in one task
+            return;
+        }
+        if self.marked_flush_queued.replace(true) {
+            return;
+        }
+        let weak = self.me.clone();
+        let tick = Closure::once_into_js(move || {
+            if let Some(state) = weak.upgrade() {
+                state.flush_marked();
+            }
+        });
+        let queue = Reflect::get(&js_sys::global(), &"queueMicrotask".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        match queue {
+            Some(queue) => {
+                let _ = queue.call1(&JsValue::UNDEFINED, &tick);
+            }
+            None => self.marked_flush_queued.set(false),
+        }
+    }
+
+    /// Records the current value of every marked control (unchanged values are not
+    /// recorded again).
+    fn flush_marked(&self) {
+        self.marked_flush_queued.set(false);
+        let marked = match self.marked.try_borrow_mut() {
+            Ok(mut marked) if !marked.is_empty() => std::mem::take(&mut *marked),
+            _ => return,
+        };
+        for (node, user) in marked {
+            self.emit_value(&node, user);
         }
     }
 
@@ -554,10 +698,10 @@ impl State {
         }
         if option {
             if let Ok(Some(select)) = element.closest("select") {
-                self.emit_value(select.as_ref(), false);
+                self.mark_changed(select.into(), false);
             }
         } else {
-            self.emit_value(element.as_ref(), false);
+            self.mark_changed(element.clone().into(), false);
         }
     }
 
@@ -583,16 +727,22 @@ impl State {
         let Some(control) = Control::of(&tag, &input_type) else {
             return;
         };
+        let privacy = || {
+            self.privacy
+                .input_privacy(&recording.ids, element, &tag, &input_type)
+        };
         let value = match control {
             Control::Button => return,
-            Control::Checkable => {
-                InputValue::Checked(element.unchecked_ref::<HtmlInputElement>().checked())
-            }
+            Control::Checkable => match privacy() {
+                InputPrivacy::Record => {
+                    InputValue::Checked(element.unchecked_ref::<HtmlInputElement>().checked())
+                }
+                // A state cannot be masked: a masked checkbox is left out.
+                InputPrivacy::Mask | InputPrivacy::Omit => return,
+            },
             Control::Text => {
-                let policy = self
-                    .privacy
-                    .input_policy(&recording.ids, element, &tag, &input_type);
-                if policy == InputPolicy::Never {
+                let privacy = privacy();
+                if privacy == InputPrivacy::Omit {
                     return;
                 }
                 let raw = if tag == "textarea" {
@@ -600,14 +750,14 @@ impl State {
                 } else {
                     element.unchecked_ref::<HtmlInputElement>().value()
                 };
-                InputValue::Text(policy.apply(&raw).unwrap_or_default())
+                InputValue::Text(privacy.apply(&raw).map(Cow::into_owned).unwrap_or_default())
             }
             Control::Select => {
                 let select: &HtmlSelectElement = element.unchecked_ref();
-                match self.privacy.input_policy(&recording.ids, element, &tag, "") {
-                    InputPolicy::Never => return,
-                    InputPolicy::Mask => InputValue::Text(privacy::mask_value(&select.value())),
-                    InputPolicy::Record => InputValue::Selected(selected_indices(select)),
+                match privacy() {
+                    InputPrivacy::Omit => return,
+                    InputPrivacy::Mask => InputValue::Text(privacy::mask_value(&select.value())),
+                    InputPrivacy::Record => InputValue::Selected(selected_indices(select)),
                 }
             }
         };
@@ -621,7 +771,7 @@ impl State {
             values.insert(id, value.clone());
         }
         let checked_radio = input_type == "radio" && value == InputValue::Checked(true);
-        recording.emit(Input { id, value, user }.into());
+        recording.emit_input(Input { id, value, user });
         if checked_radio {
             self.emit_radio_group(element.unchecked_ref(), user);
         }

@@ -22,14 +22,109 @@ extern "C" {
     fn reflect_construct(f: &JsValue, args: &Array) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = getOwnPropertyDescriptor, catch)]
-    fn own_descriptor(value: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
     fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
     fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_name = String, catch)]
     fn string_of(value: &JsValue) -> Result<String, JsValue>;
+}
+
+#[wasm_bindgen(module = "/src/glue.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = kindOf)]
+    fn kind_code(value: &JsValue) -> u8;
+    #[wasm_bindgen(js_name = ownProperty)]
+    fn own_property_or_marker(target: &JsValue, key: &JsValue) -> JsValue;
+    /// The name of an object's class (see `className` in `glue.js`).
+    #[wasm_bindgen(js_name = className)]
+    pub fn class_name(value: &JsValue) -> Option<String>;
+}
+
+/// What a page value is, as the renderer tells values apart; found in one call into
+/// JavaScript (`kindOf` in `glue.js`), never running page code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// A bigint.
+    BigInt,
+    /// `true` or `false`.
+    Boolean,
+    /// `undefined`.
+    Undefined,
+    /// `null`.
+    Null,
+    /// A symbol.
+    Symbol,
+    /// A function (a class too).
+    Function,
+    /// An array (`Array.isArray`).
+    Array,
+    /// A DOM node.
+    Node,
+    /// An `Error`.
+    Error,
+    /// A `Map`.
+    Map,
+    /// A `Set`.
+    Set,
+    /// A `Date`.
+    Date,
+    /// A `RegExp`.
+    RegExp,
+    /// A typed array, `DataView` or `ArrayBuffer`.
+    Buffer,
+    /// Any other object.
+    Object,
+    /// From [`own_value`]: no such own property.
+    Missing,
+    /// From [`own_value`]: an accessor with a getter only.
+    Getter,
+    /// From [`own_value`]: an accessor with a setter only.
+    Setter,
+    /// From [`own_value`]: an accessor with both.
+    GetterSetter,
+}
+
+/// The [`Kind`] of `value`.
+pub fn kind(value: &JsValue) -> Kind {
+    const KINDS: [Kind; 21] = [
+        Kind::String,
+        Kind::Number,
+        Kind::BigInt,
+        Kind::Boolean,
+        Kind::Undefined,
+        Kind::Null,
+        Kind::Symbol,
+        Kind::Function,
+        Kind::Array,
+        Kind::Node,
+        Kind::Error,
+        Kind::Map,
+        Kind::Set,
+        Kind::Date,
+        Kind::RegExp,
+        Kind::Buffer,
+        Kind::Object,
+        Kind::Missing,
+        Kind::Getter,
+        Kind::Setter,
+        Kind::GetterSetter,
+    ];
+    KINDS
+        .get(usize::from(kind_code(value)))
+        .copied()
+        .unwrap_or(Kind::Object)
+}
+
+/// The own property `key` of `target` without invoking getters, in one call: its value
+/// for a data property, else a marker whose [`kind`] is `Missing`, `Getter`, `Setter` or
+/// `GetterSetter`.
+pub fn own_value(target: &JsValue, key: &JsValue) -> JsValue {
+    own_property_or_marker(target, key)
 }
 
 /// `target[key]`; `undefined` when reading throws.
@@ -106,19 +201,13 @@ pub enum Property {
 
 /// The own property `key` of `target`, without invoking getters.
 pub fn own_property(target: &JsValue, key: &JsValue) -> Property {
-    let Ok(descriptor) = own_descriptor(target, key) else {
-        return Property::Missing;
-    };
-    if !descriptor.is_object() {
-        return Property::Missing;
-    }
-    // The descriptor is a fresh plain object made by the engine: reading it is safe.
-    let getter = get(&descriptor, "get");
-    let setter = get(&descriptor, "set");
-    if getter.is_function() || setter.is_function() {
-        Property::Accessor(getter.is_function(), setter.is_function())
-    } else {
-        Property::Data(get(&descriptor, "value"))
+    let value = own_value(target, key);
+    match kind(&value) {
+        Kind::Missing => Property::Missing,
+        Kind::Getter => Property::Accessor(true, false),
+        Kind::Setter => Property::Accessor(false, true),
+        Kind::GetterSetter => Property::Accessor(true, true),
+        _ => Property::Data(value),
     }
 }
 

@@ -1,18 +1,23 @@
-//! Privacy decisions of the DOM and input capture, in one place: which elements are
-//! blocked, which texts are masked, which form values are recorded, masked or never read.
-//! (When `recorder_core::redact` lands, the rules below move there and this module becomes
-//! the thin browser side of it: reading attributes and matching selectors.)
+//! The browser side of the privacy rules: which elements are blocked, which texts are
+//! masked, and what is recorded of a form control's value. The rules themselves live in
+//! `recorder_core::redact` ([`InputPolicy`] decides record / mask / omit from plain facts
+//! about a control); this module gathers those facts from the DOM — attributes, the
+//! nearest mask and unmask marks (attributes and selectors, matched with `closest()`) —
+//! and remembers controls once seen as secret.
 //!
-//! The rules (DESIGN.md, "Privacy defaults"):
+//! The rules (DESIGN.md, "Privacy defaults"; `InputPolicy` has the full order):
 //! - **Passwords never leave the page**: the value of an `<input type=password>`, or of any
 //!   control whose `autocomplete` is `current-password`, `new-password`, `one-time-code`,
 //!   `cc-number` or `cc-csc`, is never read: no value, no masked length, no input event.
 //!   An element once seen as secret stays secret (a "show password" toggle switching the
-//!   type to `text` does not unmask it).
-//! - **Input values are masked by default** (each character becomes `*`), unless
+//!   type to `text` does not unmask it) — the one rule kept here, since it needs memory.
+//! - **Input values are masked by default** (see [`mask_value`]), unless
 //!   `maskAllInputs: false`, the input type (or `textarea`/`select`) is listed in
 //!   `unmaskInputTypes`, or the element or an ancestor carries `data-tapedeck-unmask` or
-//!   matches `unmaskSelector`. `maskInputSelector` (element or ancestor) masks again.
+//!   matches `unmaskSelector`. A mask mark (`data-tapedeck-mask` or `maskInputSelector`)
+//!   nearer than any unmask mark masks again; fields named like secrets (`cvv`,
+//!   `card_number`…) are masked unless unmasked by a mark. Checkboxes and radios record
+//!   their state unless masked by a mark; a masked select records a masked value.
 //! - **Text is recorded as is** unless the element or an ancestor carries
 //!   `data-tapedeck-mask` or matches `maskTextSelector`: then every non-whitespace
 //!   character becomes `*` (whitespace is kept so the layout survives). `<style>` text is
@@ -22,55 +27,18 @@
 
 use crate::ids::NodeIds;
 use crate::options::Options;
-use wasm_bindgen::JsValue;
+pub use recorder_core::redact::{mask_text, mask_value, InputPrivacy};
+use recorder_core::redact::{InputElement, InputPolicy};
+use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element};
 
 /// Marks an element (and its subtree) to be replaced by a same-size placeholder.
 pub const BLOCK_ATTR: &str = "data-tapedeck-block";
-/// Marks an element whose texts (and its descendants') are masked.
+/// Marks an element whose texts (and its descendants') are masked, and whose form values
+/// are masked.
 pub const MASK_ATTR: &str = "data-tapedeck-mask";
 /// Marks a form control (or a container of them) whose values are recorded unmasked.
 pub const UNMASK_ATTR: &str = "data-tapedeck-unmask";
-
-/// `autocomplete` tokens that make a control's value secret.
-const SECRET_AUTOCOMPLETE: &[&str] = &[
-    "current-password",
-    "new-password",
-    "one-time-code",
-    "cc-number",
-    "cc-csc",
-];
-
-/// URL query parameters whose value is replaced by [`REDACTED`] (substring match, case
-/// insensitive).
-const SECRET_PARAMS: &[&str] = &[
-    "token", "secret", "password", "passwd", "api-key", "api_key", "apikey",
-];
-
-/// What a redacted value is replaced with.
-pub const REDACTED: &str = "[redacted]";
-
-/// What may be recorded of a form control's value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InputPolicy {
-    /// The value as is.
-    Record,
-    /// One `*` per character.
-    Mask,
-    /// Nothing at all: the value is not even read.
-    Never,
-}
-
-impl InputPolicy {
-    /// `value` as this policy allows it to be recorded.
-    pub fn apply(self, value: &str) -> Option<String> {
-        match self {
-            InputPolicy::Record => Some(value.to_owned()),
-            InputPolicy::Mask => Some(mask_value(value)),
-            InputPolicy::Never => None,
-        }
-    }
-}
 
 /// What kind of value a form control holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,10 +75,22 @@ impl Control {
 pub struct Privacy {
     block: String,
     mask_text: String,
-    unmask: String,
-    mask_input: Option<String>,
-    mask_all_inputs: bool,
-    unmask_types: Vec<String>,
+    /// Selector of mask marks for form values: the mask attribute, plus
+    /// `maskInputSelector` (a JavaScript string, made once rather than per call).
+    mask_input: JsValue,
+    /// Selector of unmask marks: the unmask attribute, plus `unmaskSelector`.
+    unmask: JsValue,
+    policy: InputPolicy,
+}
+
+#[wasm_bindgen(module = "/src/glue.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = controlFacts)]
+    fn control_facts(
+        element: &Element,
+        mask_selector: &JsValue,
+        unmask_selector: &JsValue,
+    ) -> String;
 }
 
 impl Privacy {
@@ -127,24 +107,22 @@ impl Privacy {
                 }
             }
         };
-        let mask_input = match options.mask_input_selector.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(selector) => {
-                check_selector(document, selector, "maskInputSelector")?;
-                Some(selector.to_owned())
-            }
-        };
+        let mask_input = combine(MASK_ATTR, &options.mask_input_selector, "maskInputSelector")?;
+        let unmask = combine(UNMASK_ATTR, &options.unmask_selector, "unmaskSelector")?;
         Ok(Privacy {
             block: combine(BLOCK_ATTR, &options.block_selector, "blockSelector")?,
             mask_text: combine(MASK_ATTR, &options.mask_text_selector, "maskTextSelector")?,
-            unmask: combine(UNMASK_ATTR, &options.unmask_selector, "unmaskSelector")?,
-            mask_input,
-            mask_all_inputs: options.mask_all_inputs,
-            unmask_types: options
-                .unmask_input_types
-                .iter()
-                .map(|t| t.trim().to_ascii_lowercase())
-                .collect(),
+            mask_input: JsValue::from_str(&mask_input),
+            unmask: JsValue::from_str(&unmask),
+            policy: InputPolicy {
+                mask_all_inputs: options.mask_all_inputs,
+                mask_types: Vec::new(),
+                unmask_types: options
+                    .unmask_input_types
+                    .iter()
+                    .map(|t| t.trim().to_owned())
+                    .collect(),
+            },
         })
     }
 
@@ -160,42 +138,46 @@ impl Privacy {
     }
 
     /// What may be recorded of the value of form control `element` (local name `tag`;
-    /// `input_type` is the `type` property of an `<input>`, empty otherwise).
-    pub fn input_policy(
+    /// `input_type` is the `type` property of an `<input>`, empty otherwise), by
+    /// [`InputPolicy`]. A control found secret (`Omit`) stays secret for the rest of the
+    /// recording.
+    pub fn input_privacy(
         &self,
         ids: &NodeIds,
         element: &Element,
         tag: &str,
         input_type: &str,
-    ) -> InputPolicy {
+    ) -> InputPrivacy {
         let node: &JsValue = element.as_ref();
         if ids.is_secret(node) {
-            return InputPolicy::Never;
+            return InputPrivacy::Omit;
         }
-        let secret = (tag == "input" && input_type == "password")
-            || element.get_attribute("autocomplete").is_some_and(|a| {
-                a.split_ascii_whitespace().any(|t| {
-                    SECRET_AUTOCOMPLETE
-                        .iter()
-                        .any(|s| t.eq_ignore_ascii_case(s))
-                })
-            });
-        if secret {
+        // One call into JavaScript for every fact the rules need (see `controlFacts`):
+        // this runs for each keystroke and each control of a snapshot.
+        let facts = control_facts(element, &self.mask_input, &self.unmask);
+        let mut parts = facts.split('\0');
+        let mut next = || parts.next().unwrap_or_default();
+        let (autocomplete, name, id, marks) = (next(), next(), next(), next());
+        let (mask_depth, unmask_depth) = match marks {
+            "0" => (None, None),
+            "2" => (None, Some(0)),
+            "3" => (Some(0), Some(1)),
+            "4" => (Some(1), Some(0)),
+            _ => (Some(0), None), // "1", or anything unexpected: masked
+        };
+        let privacy = self.policy.privacy(&InputElement {
+            tag,
+            input_type,
+            autocomplete,
+            name,
+            id,
+            mask_depth,
+            unmask_depth,
+        });
+        if privacy == InputPrivacy::Omit {
             ids.mark_secret(node);
-            return InputPolicy::Never;
         }
-        let matches = |selector: &str| matches!(element.closest(selector), Ok(Some(_)));
-        if self.mask_input.as_deref().is_some_and(matches) {
-            return InputPolicy::Mask;
-        }
-        let kind = if tag == "input" { input_type } else { tag };
-        if !self.mask_all_inputs
-            || self.unmask_types.iter().any(|t| t == kind)
-            || matches(&self.unmask)
-        {
-            return InputPolicy::Record;
-        }
-        InputPolicy::Mask
+        privacy
     }
 }
 
@@ -214,58 +196,15 @@ fn check_selector(document: &Document, selector: &str, option: &str) -> Result<(
     }
 }
 
-/// A masked input value: one `*` per character.
-pub fn mask_value(value: &str) -> String {
-    "*".repeat(value.chars().count())
-}
-
-/// A masked text: every non-whitespace character becomes `*`.
-pub fn mask_text(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_whitespace() { c } else { '*' })
-        .collect()
-}
-
 /// Whether a blocked element keeps attribute `name`.
 pub fn keep_blocked_attr(name: &str) -> bool {
     name == BLOCK_ATTR || name == "id" || name == "class"
 }
 
-/// `url` with the values of sensitive query parameters replaced by [`REDACTED`].
+/// `url` with the values of sensitive query parameters redacted (and card numbers
+/// masked), by the rules of `recorder_core::redact`.
 pub fn redact_url(url: &str) -> String {
-    let (before_fragment, fragment) = match url.find('#') {
-        Some(i) => url.split_at(i),
-        None => (url, ""),
-    };
-    let Some((base, query)) = before_fragment.split_once('?') else {
-        return url.to_owned();
-    };
-    let mut out = String::with_capacity(url.len());
-    out.push_str(base);
-    out.push('?');
-    for (i, pair) in query.split('&').enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        match pair.split_once('=') {
-            Some((name, _)) if is_secret_param(name) => {
-                out.push_str(name);
-                out.push('=');
-                out.push_str(REDACTED);
-            }
-            _ => out.push_str(pair),
-        }
-    }
-    out.push_str(fragment);
-    out
-}
-
-fn is_secret_param(name: &str) -> bool {
-    let name = name.as_bytes();
-    SECRET_PARAMS.iter().any(|s| {
-        name.windows(s.len())
-            .any(|w| w.eq_ignore_ascii_case(s.as_bytes()))
-    })
+    recorder_core::redact::redact_url(url).into_owned()
 }
 
 #[cfg(test)]
@@ -284,9 +223,11 @@ mod tests {
             redact_url("https://a.example/p?q=1&access_token=abc&API-KEY=x#frag"),
             "https://a.example/p?q=1&access_token=[redacted]&API-KEY=[redacted]#frag"
         );
+        // The core rules cover the fragment too: OAuth implicit flows and hash routers
+        // put tokens there.
         assert_eq!(
             redact_url("https://a.example/p#a?token=1"),
-            "https://a.example/p#a?token=1"
+            "https://a.example/p#a?token=[redacted]"
         );
         assert_eq!(redact_url("/plain"), "/plain");
     }

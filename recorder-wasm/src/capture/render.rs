@@ -14,9 +14,17 @@
 //!   are handled like any object and their traps' exceptions are caught (see `js`).
 //! - The text stops at the caller's byte limit, marked with `…`; the walk stops there too,
 //!   so a huge object costs no more than a small one.
+//! - Privacy, by the rules of `recorder_core::redact` (as for network bodies): the value of
+//!   an object key (or a string `Map` key) that names a secret (`password`, `apiKey`,
+//!   `access_token`… see [`Redactor::is_sensitive_field`]) prints as `[redacted]`, unless
+//!   it holds nothing (`null`, `undefined`, a boolean, `""`); strings and error texts go
+//!   through [`redact_text`] (secrets in URLs and in JSON-like text, card numbers); card
+//!   numbers in numbers are masked ([`mask_card_numbers`]).
 
-use super::js::{self, Property};
+use super::js::{self, Kind, Property};
 use crate::ids::NodeIds;
+use recorder_core::redact::{mask_card_numbers, Redactor, REDACTED};
+use std::borrow::Cow;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Levels of nesting shown; deeper objects print as `{…}` / `[…]`.
@@ -26,6 +34,9 @@ pub const MAX_KEYS: u32 = 20;
 /// Items shown per array, map or set.
 pub const MAX_ITEMS: u32 = 50;
 
+/// 2^53: below it every integral `f64` is an integer JavaScript prints digit for digit.
+const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
 /// Renders `value` in at most about `limit` bytes. `ids` names DOM nodes.
 pub fn render(value: &JsValue, ids: Option<&NodeIds>, limit: usize) -> String {
     let mut r = Renderer {
@@ -34,9 +45,21 @@ pub fn render(value: &JsValue, ids: Option<&NodeIds>, limit: usize) -> String {
         limit,
         cut: false,
         ancestors: Vec::new(),
+        redactor: Redactor::default(),
     };
     r.value(value, 0, true);
     r.finish()
+}
+
+/// Free text from the page (a logged string, an error message) with what the network
+/// rules would redact in it: values of sensitive URL parameters (`?token=…`, also inside
+/// a sentence) and of sensitive keys in JSON-like text (`{"password": "…"}`,
+/// `{apiKey: '…'}`), and card numbers. Borrowed when there is nothing to redact.
+pub fn redact_text<'a>(redactor: &Redactor, text: &'a str) -> Cow<'a, str> {
+    match redactor.redact_url(text) {
+        Cow::Borrowed(text) => redactor.redact_json(text),
+        Cow::Owned(text) => Cow::Owned(redactor.redact_json(&text).into_owned()),
+    }
 }
 
 /// An `Error`'s `Name: message` header and its stack, when `value` is an `Error`.
@@ -93,6 +116,7 @@ struct Renderer<'a> {
     limit: usize,
     cut: bool,
     ancestors: Vec<JsValue>,
+    redactor: Redactor,
 }
 
 impl Renderer<'_> {
@@ -163,51 +187,94 @@ impl Renderer<'_> {
     }
 
     fn value(&mut self, v: &JsValue, depth: u8, top: bool) {
+        self.value_of_kind(v, js::kind(v), depth, top);
+    }
+
+    /// Prints `v`, whose [`Kind`] the caller found (one call into JavaScript per value).
+    fn value_of_kind(&mut self, v: &JsValue, kind: Kind, depth: u8, top: bool) {
         if self.cut {
             return;
         }
-        if let Some(s) = v.as_string() {
-            if top {
-                self.push(&s);
-            } else {
-                self.quoted(&s);
-            }
-        } else if v.is_undefined() {
-            self.push("undefined");
-        } else if v.is_null() {
-            self.push("null");
-        } else if let Some(b) = v.as_bool() {
-            self.push(if b { "true" } else { "false" });
-        } else if v.is_function() {
-            self.push("[Function");
-            match js::own_property(v, &JsValue::from_str("name")) {
-                Property::Data(name) if name.as_string().is_some_and(|n| !n.is_empty()) => {
-                    self.push(" ");
-                    self.push(&name.as_string().unwrap_or_default());
+        match kind {
+            Kind::String => {
+                let s = v.as_string().unwrap_or_default();
+                let s = redact_text(&self.redactor, &s);
+                if top {
+                    self.push(&s);
+                } else {
+                    self.quoted(&s);
                 }
-                _ => self.push(" (anonymous)"),
             }
-            self.push("]");
-        } else if !v.is_object() {
-            // number, bigint, symbol
-            self.push(&js::primitive_text(v));
-            if v.is_bigint() {
+            Kind::Undefined => self.push("undefined"),
+            Kind::Null => self.push("null"),
+            Kind::Boolean => self.push(if v.is_truthy() { "true" } else { "false" }),
+            Kind::Function => {
+                self.push("[Function");
+                match js::own_property(v, &JsValue::from_str("name")) {
+                    Property::Data(name) if name.as_string().is_some_and(|n| !n.is_empty()) => {
+                        self.push(" ");
+                        self.push(&name.as_string().unwrap_or_default());
+                    }
+                    _ => self.push(" (anonymous)"),
+                }
+                self.push("]");
+            }
+            // Integers are printed here: `String(v)` would cost a call and a string made
+            // in JavaScript and copied into wasm, for every number of every logged object.
+            Kind::Number => match v.as_f64() {
+                Some(n) if n.fract() == 0.0 && n.abs() < MAX_EXACT_INTEGER => {
+                    if n < 0.0 {
+                        self.push("-");
+                    }
+                    self.push(&mask_card_numbers(&crate::text::decimal(n.abs() as u64)));
+                }
+                _ => self.push(&mask_card_numbers(&js::primitive_text(v))),
+            },
+            Kind::Symbol => self.push(&js::primitive_text(v)),
+            Kind::BigInt => {
+                self.push(&mask_card_numbers(&js::primitive_text(v)));
                 self.push("n");
             }
-        } else if self.ancestors.iter().any(|a| a == v) {
-            self.push("[Circular]");
-        } else if v.is_instance_of::<web_sys::Node>() {
-            self.node(v);
-        } else if let Some((header, stack)) = error_parts(v) {
-            if top {
-                self.push(&error_text(&header, stack.as_deref()));
-            } else {
-                self.push(&header);
+            // Markers of `js::own_value`, printed by `property`; not values.
+            Kind::Missing => self.push("<empty>"),
+            Kind::Getter => self.push("[Getter]"),
+            Kind::Setter => self.push("[Setter]"),
+            Kind::GetterSetter => self.push("[Getter/Setter]"),
+            _ if self.ancestors.iter().any(|a| a == v) => self.push("[Circular]"),
+            Kind::Node => self.node(v),
+            Kind::Error => {
+                let Some((header, stack)) = error_parts(v) else {
+                    return self.push("{}");
+                };
+                let text = if top {
+                    error_text(&header, stack.as_deref())
+                } else {
+                    header
+                };
+                self.push(&redact_text(&self.redactor, &text));
             }
+            _ => {
+                self.ancestors.push(v.clone());
+                self.object(v, kind, depth);
+                self.ancestors.pop();
+            }
+        }
+    }
+
+    /// The value of a sensitive key: `[redacted]`, unless it holds nothing worth hiding
+    /// (as `recorder_core::redact` treats JSON: `null`, booleans and `""` stay).
+    fn secret(&mut self, value: &JsValue, kind: Kind, depth: u8) {
+        let empty = match kind {
+            Kind::Null | Kind::Undefined | Kind::Boolean => true,
+            Kind::String => value.as_string().is_some_and(|s| s.is_empty()),
+            // An accessor or a hole: its marker says nothing of a value.
+            Kind::Missing | Kind::Getter | Kind::Setter | Kind::GetterSetter => true,
+            _ => false,
+        };
+        if empty {
+            self.value_of_kind(value, kind, depth + 1, false);
         } else {
-            self.ancestors.push(v.clone());
-            self.object(v, depth);
-            self.ancestors.pop();
+            self.push(REDACTED);
         }
     }
 
@@ -222,27 +289,32 @@ impl Renderer<'_> {
         self.push(">");
     }
 
-    fn object(&mut self, v: &JsValue, depth: u8) {
-        if js::is_array(v) {
+    fn object(&mut self, v: &JsValue, kind: Kind, depth: u8) {
+        if kind == Kind::Array {
             return self.array(v, depth);
         }
         let class = class_name(v);
-        if v.is_instance_of::<js_sys::Map>() || v.is_instance_of::<js_sys::Set>() {
-            return self.collection(v, depth, class.as_deref().unwrap_or("Map"));
+        if kind == Kind::Map || kind == Kind::Set {
+            return self.collection(
+                v,
+                kind == Kind::Map,
+                depth,
+                class.as_deref().unwrap_or("Map"),
+            );
         }
-        if v.is_instance_of::<js_sys::Date>() {
+        if kind == Kind::Date {
             let iso = js::call_method(v, "toISOString", &[]).ok();
             return self.push(
                 &iso.and_then(|s| s.as_string())
                     .unwrap_or("Invalid Date".into()),
             );
         }
-        if v.is_instance_of::<js_sys::RegExp>() {
+        if kind == Kind::RegExp {
             let text = js::call_method(v, "toString", &[]).ok();
             return self.push(&text.and_then(|s| s.as_string()).unwrap_or_default());
         }
         let class = class.unwrap_or_default();
-        if js_sys::ArrayBuffer::is_view(v) || v.is_instance_of::<js_sys::ArrayBuffer>() {
+        if kind == Kind::Buffer {
             self.push(&class);
             self.push("(");
             let length = js::get_f64(v, "length").or_else(|| js::get_f64(v, "byteLength"));
@@ -267,9 +339,11 @@ impl Renderer<'_> {
                 self.push(", ");
             }
             let key = keys.get(i);
-            self.key(&key.as_string().unwrap_or_default());
+            let name = key.as_string().unwrap_or_default();
+            self.key(&name);
             self.push(": ");
-            self.property(v, &key, depth);
+            let sensitive = self.redactor.is_sensitive_field(&name);
+            self.property(v, &key, depth, sensitive);
         }
         if count > MAX_KEYS {
             self.push(", …");
@@ -277,13 +351,15 @@ impl Renderer<'_> {
         self.push("}");
     }
 
-    fn property(&mut self, v: &JsValue, key: &JsValue, depth: u8) {
-        match js::own_property(v, key) {
-            Property::Data(value) => self.value(&value, depth + 1, false),
-            Property::Accessor(true, true) => self.push("[Getter/Setter]"),
-            Property::Accessor(true, false) => self.push("[Getter]"),
-            Property::Accessor(..) => self.push("[Setter]"),
-            Property::Missing => self.push("<empty>"),
+    /// Prints own property `key` of `v` (`[Getter]`, `<empty>`… when it holds no value); a
+    /// `sensitive` one's value as `[redacted]`.
+    fn property(&mut self, v: &JsValue, key: &JsValue, depth: u8, sensitive: bool) {
+        let value = js::own_value(v, key);
+        let kind = js::kind(&value);
+        if sensitive {
+            self.secret(&value, kind, depth);
+        } else {
+            self.value_of_kind(&value, kind, depth + 1, false);
         }
     }
 
@@ -303,7 +379,7 @@ impl Renderer<'_> {
             if i > 0 {
                 self.push(", ");
             }
-            self.property(v, &JsValue::from(i), depth);
+            self.property(v, &JsValue::from(i), depth, false);
         }
         if length > MAX_ITEMS {
             self.push(", … ");
@@ -314,8 +390,7 @@ impl Renderer<'_> {
     }
 
     /// `Map(2) {"a" => 1, "b" => 2}` and `Set(2) {1, 2}`, through the built-in iterators.
-    fn collection(&mut self, v: &JsValue, depth: u8, class: &str) {
-        let is_map = v.is_instance_of::<js_sys::Map>();
+    fn collection(&mut self, v: &JsValue, is_map: bool, depth: u8, class: &str) {
         let size = js::get_f64(v, "size").unwrap_or(0.0) as u64;
         self.push(class);
         self.push("(");
@@ -343,13 +418,19 @@ impl Renderer<'_> {
             }
             if is_map {
                 let pair = js::items(item, 2);
-                self.value(
-                    pair.first().unwrap_or(&JsValue::UNDEFINED),
-                    depth + 1,
-                    false,
-                );
+                let undefined = JsValue::UNDEFINED;
+                let key = pair.first().unwrap_or(&undefined);
+                self.value(key, depth + 1, false);
                 self.push(" => ");
-                self.value(pair.get(1).unwrap_or(&JsValue::UNDEFINED), depth + 1, false);
+                let value = pair.get(1).unwrap_or(&undefined);
+                if key
+                    .as_string()
+                    .is_some_and(|k| self.redactor.is_sensitive_field(&k))
+                {
+                    self.secret(value, js::kind(value), depth);
+                } else {
+                    self.value(value, depth + 1, false);
+                }
             } else {
                 self.value(item, depth + 1, false);
             }
@@ -364,12 +445,5 @@ impl Renderer<'_> {
 /// The name of an object's class, from its prototype's own `constructor` data property
 /// (no getter runs); `None` for plain objects and null-prototype objects.
 fn class_name(v: &JsValue) -> Option<String> {
-    let proto = js::prototype(v)?;
-    let Property::Data(ctor) = js::own_property(&proto, &JsValue::from_str("constructor")) else {
-        return None;
-    };
-    let Property::Data(name) = js::own_property(&ctor, &JsValue::from_str("name")) else {
-        return None;
-    };
-    name.as_string().filter(|n| !n.is_empty() && n != "Object")
+    js::class_name(v)
 }

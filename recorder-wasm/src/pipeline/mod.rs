@@ -38,7 +38,7 @@
 pub mod outbox;
 pub mod transport;
 
-use crate::emit::{Notice, Recording};
+use crate::emit::{Notice, Recording, Settle};
 use crate::text::decimal;
 use outbox::{Dropped, Entry, Outbox, Pressure};
 use recorder_core::event::{Custom, Event, EventData};
@@ -223,7 +223,7 @@ impl Pipeline {
         if self.cutting.replace(true) {
             return Vec::new(); // re-entered from a callback: the outer cut takes the events
         }
-        self.recording.settle_dom();
+        self.recording.settle(Settle::Cut);
         let mut frames = Vec::new();
         if let Ok(mut scratch) = self.scratch.try_borrow_mut() {
             let Scratch {

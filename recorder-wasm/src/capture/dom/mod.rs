@@ -196,11 +196,11 @@ impl Capture {
         shared.snapshot();
         {
             let weak = Rc::downgrade(&shared);
-            recording.set_barrier(Some(Box::new(move || {
+            recording.set_barrier(Some(Box::new(move |why| {
                 if let Some(shared) = weak.upgrade() {
                     shared.drain();
                 }
-                crate::capture::input::settle();
+                crate::capture::input::settle(why);
             })));
         }
         let load = {

@@ -15,7 +15,7 @@
 //! so 10 000 insertions in one task cost linear time.
 
 use super::snapshot::{Malformed, Reader};
-use crate::capture::privacy::{self, Control, InputPolicy};
+use crate::capture::privacy::{self, Control, InputPrivacy};
 use crate::ids::flags;
 use recorder_core::event::{AddedTree, AttrChange, MutationBatch, TextChange};
 use wasm_bindgen::JsCast;
@@ -78,11 +78,11 @@ pub(super) fn read(reader: &mut Reader<'_>) -> Result<MutationBatch, Malformed> 
             } else {
                 match ctx
                     .privacy
-                    .input_policy(ctx.ids, &element, "input", &input_type)
+                    .input_privacy(ctx.ids, &element, "input", &input_type)
                 {
-                    InputPolicy::Never => continue,
-                    InputPolicy::Mask => value.map(|v| privacy::mask_value(&v)),
-                    InputPolicy::Record => value,
+                    InputPrivacy::Omit => continue,
+                    InputPrivacy::Mask => value.map(|v| privacy::mask_value(&v)),
+                    InputPrivacy::Record => value,
                 }
             }
         } else {

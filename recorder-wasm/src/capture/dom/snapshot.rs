@@ -4,7 +4,7 @@
 //! a blocked element's size).
 
 use super::sheet_text;
-use crate::capture::privacy::{self, Control, InputPolicy, Privacy};
+use crate::capture::privacy::{self, Control, InputPrivacy, Privacy};
 use crate::ids::NodeIds;
 use js_sys::Array;
 use recorder_core::event::{
@@ -200,7 +200,7 @@ fn element_state(
     }
     if kind & special::OPTION != 0 {
         if let Ok(Some(select)) = element.closest("select") {
-            if ctx.privacy.input_policy(ctx.ids, &select, "select", "") == InputPolicy::Record {
+            if ctx.privacy.input_privacy(ctx.ids, &select, "select", "") == InputPrivacy::Record {
                 state.checked = Some(true);
             }
         }
@@ -233,19 +233,28 @@ fn control_state(
     match control {
         Control::Button => {}
         Control::Checkable => {
-            state.checked = Some(element.unchecked_ref::<HtmlInputElement>().checked());
+            // A state cannot be masked: a masked checkbox's is left out.
+            if ctx
+                .privacy
+                .input_privacy(ctx.ids, element, tag, &input_type)
+                == InputPrivacy::Record
+            {
+                state.checked = Some(element.unchecked_ref::<HtmlInputElement>().checked());
+            }
         }
         Control::Text | Control::Select => {
-            let policy = ctx.privacy.input_policy(ctx.ids, element, tag, &input_type);
+            let privacy = ctx
+                .privacy
+                .input_privacy(ctx.ids, element, tag, &input_type);
             let default = attrs
                 .iter()
                 .find(|a| a.name == "value")
                 .map(|a| a.value.clone());
-            if policy == InputPolicy::Never {
+            if privacy == InputPrivacy::Omit {
                 attrs.retain(|a| a.name != "value");
                 return;
             }
-            if tag == "input" && policy == InputPolicy::Mask {
+            if tag == "input" && privacy == InputPrivacy::Mask {
                 for attr in attrs.iter_mut().filter(|a| a.name == "value") {
                     attr.value = privacy::mask_value(&attr.value);
                 }
@@ -260,7 +269,7 @@ fn control_state(
                 _ => value.is_empty(),
             };
             if !same_as_attribute {
-                state.value = policy.apply(&value);
+                state.value = privacy.apply(&value).map(|v| v.into_owned());
             }
         }
     }
