@@ -163,9 +163,9 @@ pub(crate) fn write(
 struct Writer<'r> {
     m: Markup,
     resolve: &'r dyn Fn(&str) -> Option<String>,
-    /// The attribute names of the element being written (duplicates make the parser keep
-    /// the first, the DOM the last).
-    names: Vec<String>,
+    /// Where the attribute names of the element being written are in the markup
+    /// (duplicates make the parser keep the first, the DOM the last).
+    names: Vec<std::ops::Range<usize>>,
 }
 
 /// What is left to do on the way down the tree.
@@ -213,10 +213,7 @@ impl<'r> Writer<'r> {
             NodeData::Document | NodeData::ShadowRoot => return Err(Unfit),
             NodeData::Doctype(d) => self.doctype(d)?,
             NodeData::Text(t) | NodeData::CData(t) => {
-                if t.contains('\0') {
-                    return Err(Unfit);
-                }
-                escape(&mut self.m.html, t, false);
+                escape(&mut self.m.html, t, false)?;
                 self.m.shape.extend([TEXT, utf16_len(t)?]);
             }
             NodeData::Comment(t) => {
@@ -413,14 +410,16 @@ impl<'r> Writer<'r> {
             && name.bytes().all(|b| {
                 b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'@')
             });
-        if !plain || value.contains('\0') || self.names.iter().any(|n| n == name) {
+        let html = &self.m.html;
+        if !plain || self.names.iter().any(|r| html.get(r.clone()) == Some(name)) {
             return Err(Unfit);
         }
-        self.names.push(name.to_owned());
         self.m.html.push(' ');
+        let start = self.m.html.len();
         self.m.html.push_str(name);
+        self.names.push(start..self.m.html.len());
         self.m.html.push_str("=\"");
-        escape(&mut self.m.html, value, true);
+        escape(&mut self.m.html, value, true)?;
         self.m.html.push('"');
         Ok(())
     }
@@ -453,15 +452,16 @@ fn check_tag(tag: &str, html: bool) -> Result<(), Unfit> {
 
 /// A recorded attribute name the parser gives back with the same name and namespace.
 fn check_attr_name(name: &str, namespace: Namespace) -> Result<(), Unfit> {
-    let lower = name.to_ascii_lowercase();
-    let expected = match namespace {
-        Namespace::Html => lower,
-        Namespace::Svg => SVG_MIXED_CASE
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(name))
-            .map_or(lower, |n| (*n).to_owned()),
-        Namespace::MathMl if lower == "definitionurl" => "definitionURL".to_owned(),
-        Namespace::MathMl => lower,
+    // The parser lower-cases the name, then gives a few names on foreign elements their
+    // mixed-case form.
+    let mixed_case: &[&str] = match namespace {
+        Namespace::Html => &[],
+        Namespace::Svg => SVG_MIXED_CASE,
+        Namespace::MathMl => &["definitionURL"],
+    };
+    let as_parsed = match mixed_case.iter().find(|n| n.eq_ignore_ascii_case(name)) {
+        Some(n) => *n == name,
+        None => !name.bytes().any(|b| b.is_ascii_uppercase()),
     };
     let prefixed = ["xlink:", "xml:", "xmlns:"]
         .iter()
@@ -469,7 +469,7 @@ fn check_attr_name(name: &str, namespace: Namespace) -> Result<(), Unfit> {
         || name == "xmlns";
     let namespaced_as_built =
         namespace == Namespace::Html || !prefixed || FOREIGN_NAMESPACED.contains(&name);
-    if expected == name && namespaced_as_built {
+    if as_parsed && namespaced_as_built {
         Ok(())
     } else {
         Err(Unfit)
@@ -490,15 +490,22 @@ fn starts_with_newline(node: NodeRef<'_>) -> bool {
 }
 
 fn utf16_len(s: &str) -> Result<u32, Unfit> {
-    u32::try_from(s.encode_utf16().count()).map_err(|_| Unfit)
+    let len = if s.is_ascii() {
+        s.len()
+    } else {
+        s.encode_utf16().count()
+    };
+    u32::try_from(len).map_err(|_| Unfit)
 }
 
 /// Escapes text (`&`, `<`, `>`, and a carriage return, which the parser would turn into
-/// a newline) or a double-quoted attribute value (also `"`).
-fn escape(out: &mut String, s: &str, attr: bool) {
+/// a newline) or a double-quoted attribute value (also `"`). A NUL, which the parser
+/// would drop or replace, makes the markup unfit.
+fn escape(out: &mut String, s: &str, attr: bool) -> Result<(), Unfit> {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let rep = match b {
+            0 => return Err(Unfit),
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
@@ -511,4 +518,5 @@ fn escape(out: &mut String, s: &str, attr: bool) {
         start = i + 1;
     }
     out.push_str(&s[start..]);
+    Ok(())
 }
