@@ -18,7 +18,7 @@ const DOCTYPE = 4;
  * Fills `doc` (an empty HTML document) with `markup` and returns its nodes in the order of
  * `shape`, or null when they differ from it. `shape` holds two numbers per node, in tree
  * order, the document first: a code (kind in bits 0–2; for elements the namespace in bits
- * 3–4 and the attribute count from bit 6) and a count (children for the document and
+ * 3–4 and the attribute count from bit 6, of which only whether there are any is checked) and a count (children for the document and
  * elements, UTF-16 length for texts and comments). `tags`: the elements' local names,
  * space-separated.
  */
@@ -57,7 +57,9 @@ function mapNodes(doc, shape, tags) {
           node.nodeType !== 1 ||
           node.localName !== tags[t] ||
           node.namespaceURI !== NAMESPACES[(code >> 3) & 3] ||
-          node.attributes.length !== code >>> 6
+          // Whether it has any (`attributes.length` would make an object per element;
+          // the markup's names are as the parser keeps them, and unique: see markup.rs).
+          node.hasAttributes() !== (code >>> 6 > 0)
         ) {
           return null;
         }
@@ -69,13 +71,14 @@ function mapNodes(doc, shape, tags) {
           node = doc.createTextNode('');
           f.parent.insertBefore(node, f.next);
         } else {
-          if (node === null || node.nodeType !== 3 || node.data.length < n) return null;
+          // `length`, not `data.length`: no string is made.
+          if (node === null || node.nodeType !== 3 || node.length < n) return null;
           // Adjacent recorded texts were parsed as one: split it back.
-          if (node.data.length > n) node.splitText(n);
+          if (node.length > n) node.splitText(n);
         }
         break;
       case COMMENT:
-        if (node === null || node.nodeType !== 8 || node.data.length !== n) return null;
+        if (node === null || node.nodeType !== 8 || node.length !== n) return null;
         break;
       case DOCTYPE:
         if (node === null || node.nodeType !== 10) return null;
