@@ -30,6 +30,7 @@
 //! event is dispatched, so listeners may call back into the player (seek from a `time`
 //! listener, destroy from `end`).
 
+mod markup;
 mod overlay;
 mod playback;
 mod render;

@@ -8,7 +8,8 @@
 //!   each event is applied to the mirror and, if the mirror took it, the same change to
 //!   the live document (a mutation batch touches only the nodes it names);
 //! - **forward, many**: the events are applied to a copy of the mirror (cheap: node data
-//!   is shared) and the live document gets `diff(mirror, target)`;
+//!   is shared), or to the timeline's last checkpoint before `t` when fewer events
+//!   follow it, and the live document gets `diff(mirror, target)`;
 //! - **backward**: target = [`Timeline::dom_at`], then the diff likewise.
 //!
 //! A diff is applied incrementally unless it resets the root, changes the page's doctype
@@ -280,10 +281,19 @@ impl Core {
                     apply_one(&mut self.mirror, &mut self.live, &event.data);
                 }
             } else {
-                let mut target = self.mirror.clone();
-                for event in passed {
-                    let _ = target.apply_event(&event.data);
-                }
+                // The mirror is `dom_at(previous time)`: replaying the passed events on a
+                // copy of it, or the timeline's nearest checkpoint and the events after it,
+                // give the same DOM; whichever replays fewer events (a seek straight to the
+                // end of a long session starts from its last checkpoint).
+                let target = if self.timeline.seek_cost(t as u64) < passed.len() {
+                    self.timeline.dom_at(t as u64)
+                } else {
+                    let mut target = self.mirror.clone();
+                    for event in passed {
+                        let _ = target.apply_event(&event.data);
+                    }
+                    target
+                };
                 show(&mut self.mirror, &mut self.live, target);
             }
             if playing {

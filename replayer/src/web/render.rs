@@ -6,10 +6,16 @@
 //! subtrees, attribute and text changes set one attribute or one text. A full rebuild is
 //! only for a new root (a snapshot, or a patch with `reset`).
 //!
-//! Nothing recorded is ever parsed as markup: every node is created with
-//! `createElementNS` / `createTextNode` / …, and every attribute goes through the
-//! [`sanitize`] policy. The only markup written is a doctype token built by
-//! [`sanitize::doctype_markup`], so that the browser picks the recorded rendering mode.
+//! A full rebuild of a page is written as [`markup`] and parsed by the browser in one call
+//! (a call per node and attribute costs far more than the parser), then the parsed nodes
+//! are checked against the recorded tree and mapped to their ids; when the parser would
+//! not rebuild the recorded tree exactly, the document is built node by node instead.
+//! Everything else is built node by node: every node created with `createElementNS` /
+//! `createTextNode` / …, and every attribute, in markup as through the DOM, goes through
+//! the [`sanitize`] policy. Recorded text is only ever parsed as escaped character data
+//! (never the content of a `<script>` or `<style>`, which is set through the DOM). The
+//! doctype token is built by [`sanitize::doctype_markup`], so that the browser picks the
+//! recorded rendering mode.
 //!
 //! How recorded state is shown (the same choices as `Dom::to_html`, so the two compare):
 //! - form values and checked/selected states are set as properties, after the subtree is
@@ -31,15 +37,30 @@
 //! an adopted stylesheet that hides `<noscript>` (scripting is off in the sandbox, where
 //! it would otherwise show), paints blocked placeholders and turns scroll anchoring off.
 
+use super::markup;
 use super::sanitize::{self, Role, Verdict};
 use recorder_core::dom::{Dom, ElementData, NodeData, NodeKind, NodeRef, Patch};
 use recorder_core::event::{Doctype, ElementState, MutationBatch, Namespace, NodeId, Size};
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, HtmlDocument, HtmlIFrameElement, Node, ShadowRootInit, ShadowRootMode,
 };
+
+#[wasm_bindgen(module = "/src/web/markup.js")]
+extern "C" {
+    /// Fills an empty HTML document with `markup` and returns its nodes in the order of
+    /// `shape`, or `null` if they differ from it (see `markup.js`).
+    #[wasm_bindgen(js_name = writeDocument, catch)]
+    fn write_document(
+        doc: &Document,
+        markup: &str,
+        shape: &[u32],
+        tags: &str,
+    ) -> Result<JsValue, JsValue>;
+}
 
 /// How many iframe documents deep the player builds; deeper ones stay empty.
 pub(crate) const MAX_FRAME_DEPTH: u32 = 8;
@@ -141,6 +162,9 @@ impl Live {
         let Some(doc) = self.document() else {
             return;
         };
+        if self.rebuild_from_markup(dom, &doc) {
+            return;
+        }
         let root = dom.root();
         let doctype = root.and_then(doctype_of);
         self.reset_document(&doc, doctype, true);
@@ -160,6 +184,60 @@ impl Live {
         }
         self.decorate(&doc);
         self.finish(dom, build);
+    }
+
+    /// Builds the whole document from its markup in one call (see [`markup`]), then maps
+    /// the recorded ids to the parsed nodes and builds what the markup leaves out.
+    /// `false`, with the document to be rebuilt, when the markup cannot show `dom` exactly.
+    fn rebuild_from_markup(&mut self, dom: &Dom, doc: &Document) -> bool {
+        let Some(root) = dom.root() else {
+            return false;
+        };
+        if doc.content_type() != "text/html" {
+            return false;
+        }
+        let Some(m) = markup::write(root, &|url| self.resolve(url)) else {
+            return false;
+        };
+        self.reset_document(doc, doctype_of(root), true);
+        let written = write_document(doc, &m.html, &m.shape, &m.tags);
+        let Some(nodes) = written
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::Array>().ok())
+        else {
+            return false;
+        };
+        if nodes.length() as usize != m.ids.len() {
+            return false;
+        }
+        for (i, &id) in m.ids.iter().enumerate() {
+            self.nodes.insert(id, nodes.get(i as u32).unchecked_into());
+        }
+        for id in m.fills {
+            let (Some(node), Some(live)) = (dom.node(id), self.nodes.get(&id)) else {
+                continue;
+            };
+            match node.data() {
+                NodeData::Element(e) => live.set_text_content(inlined_css(e)),
+                NodeData::Comment(t) => live.set_node_value(Some(t)),
+                _ => {}
+            }
+        }
+        let mut build = Build {
+            forms: m.forms,
+            scrolls: m.scrolls,
+            ..Build::default()
+        };
+        for (parent, child) in m.deferred {
+            let (Some(live), Some(child)) = (self.nodes.get(&parent).cloned(), dom.node(child))
+            else {
+                continue;
+            };
+            self.build(child, &live, None, None, 0, &mut build);
+        }
+        self.decorate(doc);
+        self.finish(dom, build);
+        true
     }
 
     /// Applies a batch the mirror has just applied: `dom` is the mirror after it, and
@@ -702,7 +780,7 @@ pub(crate) fn removed_ids(dom: &Dom, removes: &[NodeId]) -> Vec<NodeId> {
 }
 
 /// The inlined rules an element is shown with instead of its own content, if any.
-fn inlined_css(e: &ElementData) -> Option<&str> {
+pub(crate) fn inlined_css(e: &ElementData) -> Option<&str> {
     let css = e
         .state
         .as_deref()
@@ -711,7 +789,7 @@ fn inlined_css(e: &ElementData) -> Option<&str> {
 }
 
 /// A blocked element's style: the recorded one, then its size (as `Dom::to_html`).
-fn blocked_style(style: &str, size: Size) -> String {
+pub(crate) fn blocked_style(style: &str, size: Size) -> String {
     let trimmed = style.trim_end();
     let sep = if trimmed.is_empty() || trimmed.ends_with(';') {
         ""

@@ -94,12 +94,16 @@ impl Role {
 /// Whether `name` is renamed whatever its value (so that removing it must not touch the
 /// attribute of the same name the player set itself, like a script's `type`).
 pub(crate) fn always_renamed(role: Role, name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    matches!(lower.as_str(), "srcdoc" | "autofocus" | "autoplay" | "ping")
+    // Compared in place: this runs for every attribute of a rebuilt page.
+    let is = |s: &str| name.eq_ignore_ascii_case(s);
+    is("srcdoc")
+        || is("autofocus")
+        || is("autoplay")
+        || is("ping")
         || match role {
-            Role::Script => lower == "type",
-            Role::Frame => lower == "src" || lower == "sandbox",
-            Role::Meta => lower == "http-equiv",
+            Role::Script => is("type"),
+            Role::Frame => is("src") || is("sandbox"),
+            Role::Meta => is("http-equiv"),
             _ => false,
         }
 }
@@ -112,20 +116,19 @@ pub(crate) fn attribute(role: Role, tag: &str, name: &str, value: &str) -> Verdi
     if always_renamed(role, name) {
         return Verdict::Rename;
     }
-    let lower = name.to_ascii_lowercase();
-    if role == Role::Base && lower == "href" {
+    let is = |s: &str| name.eq_ignore_ascii_case(s);
+    if role == Role::Base && is("href") {
         return Verdict::BaseHref;
     }
     if role == Role::Animation {
-        match lower.as_str() {
-            "attributename" if is_event_handler(value.trim()) => return Verdict::Rename,
-            "to" | "from" | "values" | "by" if mentions_active_scheme(value) => {
-                return Verdict::Rename
-            }
-            _ => {}
+        if is("attributename") && is_event_handler(value.trim()) {
+            return Verdict::Rename;
+        }
+        if (is("to") || is("from") || is("values") || is("by")) && mentions_active_scheme(value) {
+            return Verdict::Rename;
         }
     }
-    if is_url_attribute(&lower) && active_url(value, tag) {
+    if is_url_attribute(name) && active_url(value, tag) {
         return Verdict::Rename;
     }
     Verdict::Keep
@@ -138,28 +141,30 @@ pub(crate) fn is_event_handler(name: &str) -> bool {
 }
 
 /// Attributes whose value is a URL that the browser may load or navigate to.
-fn is_url_attribute(lower: &str) -> bool {
-    matches!(
-        lower,
-        "href"
-            | "src"
-            | "action"
-            | "formaction"
-            | "xlink:href"
-            | "data"
-            | "poster"
-            | "background"
-            | "codebase"
-            | "cite"
-            | "longdesc"
-            | "lowsrc"
-            | "dynsrc"
-            | "manifest"
-            | "archive"
-            | "classid"
-            | "icon"
-            | "profile"
-    )
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "codebase",
+    "cite",
+    "longdesc",
+    "lowsrc",
+    "dynsrc",
+    "manifest",
+    "archive",
+    "classid",
+    "icon",
+    "profile",
+];
+
+/// Whether `name` (in any case) is one of [`URL_ATTRIBUTES`].
+fn is_url_attribute(name: &str) -> bool {
+    URL_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a))
 }
 
 /// The URL with what the URL parser ignores taken out (leading and trailing C0 controls
