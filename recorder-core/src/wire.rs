@@ -10,7 +10,8 @@
 //! the usual externally tagged form, so tools and the JS API see readable names.
 
 /// Defines an enum whose variants each carry one value, serialized as `[index, value]`
-/// with a non-human-readable serializer and as `{"Variant": value}` with a human-readable one.
+/// with a non-human-readable serializer and as `{"Variant": value}` with a human-readable
+/// one (and deserialized from either).
 ///
 /// The indices are part of the frame format: never renumber a released variant. A
 /// `String` payload marked `@intern` goes through the per-frame string table.
@@ -71,6 +72,26 @@ macro_rules! wire_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                if deserializer.is_human_readable() {
+                    // `{"Variant": value}`, as the human-readable serialization writes it.
+                    const VARIANTS: &[&str] = &[$(stringify!($variant)),+];
+                    struct NamedVisitor;
+                    impl<'de> ::serde::de::Visitor<'de> for NamedVisitor {
+                        type Value = $name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            write!(f, concat!("a variant of ", stringify!($name)))
+                        }
+                        fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<$name, A::Error> {
+                            use ::serde::de::VariantAccess;
+                            let (name, variant): (String, _) = data.variant()?;
+                            match name.as_str() {
+                                $( stringify!($variant) => Ok($name::$variant(variant.newtype_variant()?)), )+
+                                other => Err(::serde::de::Error::unknown_variant(other, VARIANTS)),
+                            }
+                        }
+                    }
+                    return deserializer.deserialize_enum(stringify!($name), VARIANTS, NamedVisitor);
+                }
                 struct TagVisitor;
                 impl<'de> ::serde::de::Visitor<'de> for TagVisitor {
                     type Value = $name;
@@ -98,7 +119,7 @@ macro_rules! wire_enum {
 }
 
 /// Defines a field-less enum serialized as its index (one byte) with a non-human-readable
-/// serializer and as its name with a human-readable one.
+/// serializer and as its name with a human-readable one (and deserialized from either).
 macro_rules! wire_unit_enum {
     (
         $(#[$meta:meta])*
@@ -150,6 +171,14 @@ macro_rules! wire_unit_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                if deserializer.is_human_readable() {
+                    let name = String::deserialize(deserializer)?;
+                    return match name.as_str() {
+                        $( stringify!($variant) => Ok($name::$variant), )+
+                        other => Err(::serde::de::Error::unknown_variant(
+                            other, &[$(stringify!($variant)),+])),
+                    };
+                }
                 let index = u8::deserialize(deserializer)?;
                 $name::from_index(index).ok_or_else(|| ::serde::de::Error::custom(format_args!(
                     concat!("unknown ", stringify!($name), " {}"), index)))
