@@ -57,7 +57,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let stream: Vec<u8> = order.iter().flat_map(|&i| frames[i].clone()).collect();
         write("session_reader", name.into(), &stream)?;
     }
-    let mut junk = b"TDCK\x01junk".to_vec();
+    // A magic and the current version followed by junk, then a real frame.
+    let mut junk = frame::MAGIC.to_vec();
+    junk.push(frame::FORMAT_VERSION);
+    junk.extend_from_slice(b"junk");
     junk.extend_from_slice(&frames[1]);
     write("session_reader", "junk".into(), &junk)?;
     println!("wrote {written} seed inputs under {}", root.display());

@@ -1,0 +1,468 @@
+//! Wire layouts that are not "one struct, one array": the ones that made frames big.
+//!
+//! Measured on the browser benchmark's workloads (`bench/run.mjs --save`), one array per
+//! change left LZ4 little to fold: in a batch of 10,000 attribute changes every row
+//! differs from the last in its node id, so no match spans two rows; and every keystroke
+//! rewrote the whole masked value of its field. So, since format version 2:
+//!
+//! - A [`MutationBatch`] is seven arrays:
+//!   `[removes, adds, attribute ids, attribute names, attribute values, text ids, texts]`.
+//!   Node ids are deltas from the previous id of their column (the first from 0): nodes
+//!   changed together are usually neighbours, so a column is a run of small, repeating
+//!   numbers. Names, values and texts go through the string table (see
+//!   [`intern`](super::intern)), names and values each in a column of their own, where
+//!   the same few strings repeat. Encoder and decoder visit the string table in this
+//!   column order.
+//! - An [`Input`] is `[id, value, user]` as before, but a text value that follows another
+//!   text value of the same input in the frame may be written as an edit of it,
+//!   `[3, [keep_suffix, delete, insert]]` (see [`TextEdit`]), instead of
+//!   `[0, text]`. Tag 3 is never an [`InputValue`]: the decoder resolves it into
+//!   [`InputValue::Text`].
+//!
+//! With a human-readable serializer (JSON, serde-wasm-bindgen) both types keep their
+//! field-by-name form. As everywhere in the payload, the hand-written encoder
+//! ([`Encode`]) writes exactly the bytes the serde impls write through rmp-serde.
+
+use super::intern::{self, TextEdit};
+use crate::event::{AddedTree, AttrChange, Input, InputValue, MutationBatch, NodeId, TextChange};
+use crate::msgpack::{self, Encode};
+use serde::de::{self, SeqAccess, Visitor};
+use serde::ser::{SerializeSeq, SerializeTuple};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// The wire tag of an edited text value, after [`InputValue`]'s own tags 0 to 2.
+const EDIT_TAG: u8 = 3;
+
+/// Columns of a [`MutationBatch`] on the wire.
+const BATCH_COLUMNS: usize = 7;
+
+// ---------------------------------------------------------------------------------------
+// MutationBatch
+
+/// The human-readable form: the batch's fields by name.
+#[derive(Serialize)]
+#[serde(rename = "MutationBatch")]
+struct BatchFields<'a> {
+    removes: &'a [NodeId],
+    adds: &'a [AddedTree],
+    attrs: &'a [AttrChange],
+    texts: &'a [TextChange],
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "MutationBatch")]
+struct OwnedBatchFields {
+    removes: Vec<NodeId>,
+    adds: Vec<AddedTree>,
+    attrs: Vec<AttrChange>,
+    texts: Vec<TextChange>,
+}
+
+/// A column of node ids, written as deltas from the previous one (the first from 0).
+struct Deltas<I>(I, usize);
+
+impl<I: Iterator<Item = NodeId> + Clone> Serialize for Deltas<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.1))?;
+        let mut previous = 0i64;
+        for id in self.0.clone() {
+            seq.serialize_element(&(i64::from(id) - previous))?;
+            previous = i64::from(id);
+        }
+        seq.end()
+    }
+}
+
+fn encode_deltas(out: &mut Vec<u8>, len: usize, ids: impl Iterator<Item = NodeId>) {
+    msgpack::array(out, len);
+    let mut previous = 0i64;
+    for id in ids {
+        msgpack::sint(out, i64::from(id) - previous);
+        previous = i64::from(id);
+    }
+}
+
+/// A column of values computed from the rows.
+struct Column<'a, T, F>(&'a [T], F);
+
+impl<'a, T, V: Serialize, F: Fn(&'a T) -> V> Serialize for Column<'a, T, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for row in self.0 {
+            seq.serialize_element(&(self.1)(row))?;
+        }
+        seq.end()
+    }
+}
+
+fn attr_name(a: &AttrChange) -> intern::Str<'_> {
+    intern::Str(&a.name)
+}
+
+fn attr_value(a: &AttrChange) -> Option<intern::Str<'_>> {
+    a.value.as_deref().map(intern::Str)
+}
+
+fn text(t: &TextChange) -> intern::Str<'_> {
+    intern::Str(&t.text)
+}
+
+impl Serialize for MutationBatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return BatchFields {
+                removes: &self.removes,
+                adds: &self.adds,
+                attrs: &self.attrs,
+                texts: &self.texts,
+            }
+            .serialize(serializer);
+        }
+        let mut t = serializer.serialize_tuple(BATCH_COLUMNS)?;
+        t.serialize_element(&Deltas(self.removes.iter().copied(), self.removes.len()))?;
+        t.serialize_element(&self.adds)?;
+        t.serialize_element(&Deltas(self.attrs.iter().map(|a| a.id), self.attrs.len()))?;
+        t.serialize_element(&Column(&self.attrs, attr_name))?;
+        t.serialize_element(&Column(&self.attrs, attr_value))?;
+        t.serialize_element(&Deltas(self.texts.iter().map(|t| t.id), self.texts.len()))?;
+        t.serialize_element(&Column(&self.texts, text))?;
+        t.end()
+    }
+}
+
+impl Encode for MutationBatch {
+    fn encode(&self, out: &mut Vec<u8>) {
+        msgpack::array(out, BATCH_COLUMNS);
+        encode_deltas(out, self.removes.len(), self.removes.iter().copied());
+        self.adds.encode(out);
+        encode_deltas(out, self.attrs.len(), self.attrs.iter().map(|a| a.id));
+        msgpack::array(out, self.attrs.len());
+        for a in &self.attrs {
+            msgpack::interned(out, &a.name);
+        }
+        msgpack::array(out, self.attrs.len());
+        for a in &self.attrs {
+            match &a.value {
+                Some(value) => msgpack::interned(out, value),
+                None => msgpack::nil(out),
+            }
+        }
+        encode_deltas(out, self.texts.len(), self.texts.iter().map(|t| t.id));
+        msgpack::array(out, self.texts.len());
+        for t in &self.texts {
+            msgpack::interned(out, &t.text);
+        }
+    }
+}
+
+/// A column of node ids read back from its deltas; an id outside `u32` is an error.
+struct DeltaIds(Vec<NodeId>);
+
+impl<'de> Deserialize<'de> for DeltaIds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DeltaVisitor;
+        impl<'de> Visitor<'de> for DeltaVisitor {
+            type Value = DeltaIds;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of node id deltas")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<DeltaIds, A::Error> {
+                // The announced length is untrusted: cap the preallocation as serde does.
+                let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                let mut previous = 0i64;
+                while let Some(delta) = seq.next_element::<i64>()? {
+                    let id = previous
+                        .checked_add(delta)
+                        .and_then(|id| NodeId::try_from(id).ok())
+                        .ok_or_else(|| de::Error::custom("node id delta out of range"))?;
+                    ids.push(id);
+                    previous = i64::from(id);
+                }
+                Ok(DeltaIds(ids))
+            }
+        }
+        deserializer.deserialize_seq(DeltaVisitor)
+    }
+}
+
+/// A string-table string that may be nil.
+struct OptionalStr(Option<String>);
+
+impl<'de> Deserialize<'de> for OptionalStr {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        intern::option::deserialize(deserializer).map(OptionalStr)
+    }
+}
+
+impl<'de> Deserialize<'de> for MutationBatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let f = OwnedBatchFields::deserialize(deserializer)?;
+            return Ok(MutationBatch {
+                removes: f.removes,
+                adds: f.adds,
+                attrs: f.attrs,
+                texts: f.texts,
+            });
+        }
+        struct BatchVisitor;
+        impl<'de> Visitor<'de> for BatchVisitor {
+            type Value = MutationBatch;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mutation batch's seven columns")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<MutationBatch, A::Error> {
+                fn next<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(
+                    seq: &mut A,
+                    at: usize,
+                ) -> Result<T, A::Error> {
+                    seq.next_element()?
+                        .ok_or_else(|| de::Error::invalid_length(at, &"seven columns"))
+                }
+                let removes: DeltaIds = next(&mut seq, 0)?;
+                let adds: Vec<AddedTree> = next(&mut seq, 1)?;
+                let attr_ids: DeltaIds = next(&mut seq, 2)?;
+                let names: Vec<intern::OwnedStr> = next(&mut seq, 3)?;
+                let values: Vec<OptionalStr> = next(&mut seq, 4)?;
+                let text_ids: DeltaIds = next(&mut seq, 5)?;
+                let texts: Vec<intern::OwnedStr> = next(&mut seq, 6)?;
+                if names.len() != attr_ids.0.len() || values.len() != attr_ids.0.len() {
+                    return Err(de::Error::custom("attribute columns of different lengths"));
+                }
+                if texts.len() != text_ids.0.len() {
+                    return Err(de::Error::custom("text columns of different lengths"));
+                }
+                let attrs = attr_ids
+                    .0
+                    .into_iter()
+                    .zip(names.into_iter().zip(values))
+                    .map(|(id, (name, value))| AttrChange {
+                        id,
+                        name: name.0,
+                        value: value.0,
+                    })
+                    .collect();
+                let texts = text_ids
+                    .0
+                    .into_iter()
+                    .zip(texts)
+                    .map(|(id, text)| TextChange { id, text: text.0 })
+                    .collect();
+                Ok(MutationBatch {
+                    removes: removes.0,
+                    adds,
+                    attrs,
+                    texts,
+                })
+            }
+        }
+        deserializer.deserialize_tuple(BATCH_COLUMNS, BatchVisitor)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Input
+
+/// The human-readable form: the input's fields by name.
+#[derive(Serialize)]
+#[serde(rename = "Input")]
+struct InputFields<'a> {
+    id: NodeId,
+    value: &'a InputValue,
+    user: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Input")]
+struct OwnedInputFields {
+    id: NodeId,
+    value: InputValue,
+    user: bool,
+}
+
+impl Serialize for Input {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return InputFields {
+                id: self.id,
+                value: &self.value,
+                user: self.user,
+            }
+            .serialize(serializer);
+        }
+        let mut t = serializer.serialize_tuple(3)?;
+        t.serialize_element(&self.id)?;
+        match &self.value {
+            InputValue::Text(text) => match intern::input_edit(self.id, text) {
+                Some(e) => t.serialize_element(&(EDIT_TAG, (e.keep_suffix, e.delete, e.insert)))?,
+                None => t.serialize_element(&self.value)?,
+            },
+            value => t.serialize_element(value)?,
+        }
+        t.serialize_element(&self.user)?;
+        t.end()
+    }
+}
+
+impl Encode for Input {
+    fn encode(&self, out: &mut Vec<u8>) {
+        msgpack::array(out, 3);
+        self.id.encode(out);
+        match &self.value {
+            InputValue::Text(text) => match intern::input_edit(self.id, text) {
+                Some(e) => {
+                    out.extend_from_slice(&[0x92, EDIT_TAG]);
+                    msgpack::array(out, 3);
+                    e.keep_suffix.encode(out);
+                    e.delete.encode(out);
+                    msgpack::str(out, e.insert);
+                }
+                None => self.value.encode(out),
+            },
+            value => value.encode(out),
+        }
+        self.user.encode(out);
+    }
+}
+
+/// An input value as the wire has it: whole, or an edit of the previous text.
+enum WireValue {
+    Whole(InputValue),
+    Edit(u32, u32, String),
+}
+
+impl<'de> Deserialize<'de> for WireValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ValueVisitor;
+        impl<'de> Visitor<'de> for ValueVisitor {
+            type Value = WireValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a [variant, value] pair for an input value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<WireValue, A::Error> {
+                let missing = || de::Error::invalid_length(1, &"a tag and a value");
+                let tag: u8 = seq.next_element()?.ok_or_else(missing)?;
+                let value = match tag {
+                    0 => InputValue::Text(
+                        seq.next_element::<intern::OwnedStr>()?
+                            .ok_or_else(missing)?
+                            .0,
+                    ),
+                    1 => InputValue::Checked(seq.next_element()?.ok_or_else(missing)?),
+                    2 => InputValue::Selected(seq.next_element()?.ok_or_else(missing)?),
+                    EDIT_TAG => {
+                        let (keep, delete, insert) = seq.next_element()?.ok_or_else(missing)?;
+                        return Ok(WireValue::Edit(keep, delete, insert));
+                    }
+                    other => {
+                        return Err(de::Error::custom(format_args!(
+                            "unknown InputValue variant {other}"
+                        )))
+                    }
+                };
+                Ok(WireValue::Whole(value))
+            }
+        }
+        deserializer.deserialize_tuple(2, ValueVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Input {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let f = OwnedInputFields::deserialize(deserializer)?;
+            return Ok(Input {
+                id: f.id,
+                value: f.value,
+                user: f.user,
+            });
+        }
+        struct InputVisitor;
+        impl<'de> Visitor<'de> for InputVisitor {
+            type Value = Input;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an input's id, value and user flag")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Input, A::Error> {
+                let missing = |at| de::Error::invalid_length(at, &"three fields");
+                let id: NodeId = seq.next_element()?.ok_or_else(|| missing(0))?;
+                let wire: WireValue = seq.next_element()?.ok_or_else(|| missing(1))?;
+                let user: bool = seq.next_element()?.ok_or_else(|| missing(2))?;
+                let value = match wire {
+                    WireValue::Whole(InputValue::Text(text)) => {
+                        intern::input_value(id, &text);
+                        InputValue::Text(text)
+                    }
+                    WireValue::Whole(value) => value,
+                    WireValue::Edit(keep_suffix, delete, insert) => {
+                        let edit = TextEdit {
+                            keep_suffix,
+                            delete,
+                            insert: &insert,
+                        };
+                        InputValue::Text(
+                            intern::apply_input_edit(id, &edit).map_err(de::Error::custom)?,
+                        )
+                    }
+                };
+                Ok(Input { id, value, user })
+            }
+        }
+        deserializer.deserialize_tuple(3, InputVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(previous: &str, new: &str) -> (u32, u32, String) {
+        let e = TextEdit::between(previous, new);
+        assert_eq!(
+            e.apply(previous).as_deref(),
+            Some(new),
+            "{previous:?} → {new:?}"
+        );
+        (e.keep_suffix, e.delete, e.insert.to_owned())
+    }
+
+    #[test]
+    fn typing_at_the_end_is_the_same_edit_every_time() {
+        assert_eq!(edit("***", "****"), (0, 0, "*".into()));
+        assert_eq!(edit("****", "*****"), (0, 0, "*".into()));
+        assert_eq!(edit("abc", "ab"), (0, 1, "".into()));
+        assert_eq!(edit("hello world", "hello, world"), (6, 0, ",".into()));
+        assert_eq!(edit("abc", "xyz"), (0, 3, "xyz".into()));
+        assert_eq!(edit("", "a"), (0, 0, "a".into()));
+        assert_eq!(edit("a", ""), (0, 1, "".into()));
+    }
+
+    #[test]
+    fn edits_cut_on_character_boundaries() {
+        // Common bytes inside a character are not shared.
+        edit("é", "è");
+        edit("aé", "aè");
+        edit("éa", "èa");
+        edit("日本語", "日本人語");
+        edit("🙂🙂", "🙂🙃🙂");
+        edit("xé", "xéé");
+    }
+
+    #[test]
+    fn an_edit_that_does_not_fit_is_refused() {
+        let e = TextEdit {
+            keep_suffix: 1,
+            delete: 0,
+            insert: "",
+        };
+        // Inside the two bytes of "é".
+        assert_eq!(e.apply("é"), None);
+        let e = TextEdit {
+            keep_suffix: 2,
+            delete: 2,
+            insert: "",
+        };
+        assert_eq!(e.apply("abc"), None);
+    }
+}
