@@ -5,14 +5,19 @@
 //! differs from the last in its node id, so no match spans two rows; and every keystroke
 //! rewrote the whole masked value of its field. So, since format version 2:
 //!
-//! - A [`MutationBatch`] is seven arrays:
-//!   `[removes, adds, attribute ids, attribute names, attribute values, text ids, texts]`.
-//!   Node ids are deltas from the previous id of their column (the first from 0): nodes
-//!   changed together are usually neighbours, so a column is a run of small, repeating
-//!   numbers. Names, values and texts go through the string table (see
-//!   [`intern`](super::intern)), names and values each in a column of their own, where
-//!   the same few strings repeat. Encoder and decoder visit the string table in this
-//!   column order.
+//! - A [`MutationBatch`] is eight arrays: `[removes, adds, attribute ids, attribute
+//!   names, attribute values, text ids, text templates, text numbers]`. Node ids are
+//!   deltas from the previous id of their column (the first from 0): nodes changed
+//!   together are usually neighbours, so a column is a run of small, repeating numbers.
+//!   Names, values and templates go through the string table (see
+//!   [`intern`](super::intern)), each in a column of their own, where the same few strings
+//!   repeat. Encoder and decoder visit the string table in this column order.
+//! - A text change's content is split into a template and numbers (see [`numbers`]):
+//!   `"554.33 USD"` is the template `"\u{1}.\u{1} USD"`, interned like any string, and
+//!   the numbers 554 and 33, in a column of all the batch's numbers. Text that changes
+//!   fast is mostly counters, prices and times: their template repeats (a table
+//!   reference, folded by LZ4 in its column) and their digits take binary integers
+//!   instead of one byte each.
 //! - An [`Input`] is `[id, value, user]` as before, but a text value that follows another
 //!   text value of the same input in the frame may be written as an edit of it,
 //!   `[3, [keep_suffix, delete, insert]]` (see [`TextEdit`]), instead of
@@ -35,7 +40,111 @@ use std::fmt;
 const EDIT_TAG: u8 = 3;
 
 /// Columns of a [`MutationBatch`] on the wire.
-const BATCH_COLUMNS: usize = 7;
+const BATCH_COLUMNS: usize = 8;
+
+/// Text split into a template and the numbers it shows.
+///
+/// Every maximal run of ASCII digits that reads as an integer as written (no leading
+/// zero, unless it is `0` itself; at most 15 digits, so it is exact in any integer type)
+/// becomes [`PLACEHOLDER`] in the template and the integer in the numbers; other digit
+/// runs stay in the template. A `PLACEHOLDER` character in the text itself is also
+/// written as `PLACEHOLDER` in the template, with nil in the numbers, so any text splits
+/// and joins back to itself.
+pub(crate) mod numbers {
+    use std::fmt::Write;
+
+    /// Stands for a number in a template: U+0001, which text hardly ever holds.
+    pub(crate) const PLACEHOLDER: char = '\u{1}';
+
+    /// Longest digit run taken as a number.
+    const MAX_DIGITS: usize = 15;
+
+    /// A piece of text: literal text, a number, or a literal [`PLACEHOLDER`].
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) enum Piece<'a> {
+        Text(&'a str),
+        Number(u64),
+        Placeholder,
+    }
+
+    /// Calls `f` with the pieces of `text`, in order.
+    pub(crate) fn split<'a>(text: &'a str, mut f: impl FnMut(Piece<'a>)) {
+        let bytes = text.as_bytes();
+        let mut literal = 0; // start of the pending literal text
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b == PLACEHOLDER as u8 {
+                if literal < i {
+                    f(Piece::Text(&text[literal..i]));
+                }
+                f(Piece::Placeholder);
+                i += 1;
+                literal = i;
+            } else if b.is_ascii_digit() {
+                let start = i;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                let run = &text[start..i];
+                if run.len() <= MAX_DIGITS && (run.len() == 1 || b != b'0') {
+                    if literal < start {
+                        f(Piece::Text(&text[literal..start]));
+                    }
+                    // At most 15 digits: always fits.
+                    f(Piece::Number(run.parse().unwrap_or_default()));
+                    literal = i;
+                }
+            } else {
+                i += 1;
+            }
+        }
+        if literal < bytes.len() {
+            f(Piece::Text(&text[literal..]));
+        }
+    }
+
+    /// Writes the template of `text` into `out` (cleared first).
+    pub(crate) fn template(text: &str, out: &mut String) {
+        out.clear();
+        split(text, |piece| match piece {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Number(_) | Piece::Placeholder => out.push(PLACEHOLDER),
+        });
+    }
+
+    /// Calls `f` with the numbers of `text`: `Some` for a number, `None` for a literal
+    /// [`PLACEHOLDER`].
+    pub(crate) fn each(text: &str, mut f: impl FnMut(Option<u64>)) {
+        split(text, |piece| match piece {
+            Piece::Text(_) => {}
+            Piece::Number(n) => f(Some(n)),
+            Piece::Placeholder => f(None),
+        });
+    }
+
+    /// Joins a template and its numbers back into text; `None` when the numbers run out.
+    pub(crate) fn join(
+        template: &str,
+        numbers: &mut impl Iterator<Item = Option<u64>>,
+    ) -> Option<String> {
+        let mut text = String::with_capacity(template.len() + 8);
+        let mut rest = template;
+        while let Some(at) = rest.find(PLACEHOLDER) {
+            text.push_str(&rest[..at]);
+            match numbers.next()? {
+                // Writing to a String cannot fail.
+                Some(n) => {
+                    let _ = write!(text, "{n}");
+                }
+                None => text.push(PLACEHOLDER),
+            }
+            rest = &rest[at + 1..];
+        }
+        text.push_str(rest);
+        Some(text)
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // MutationBatch
@@ -104,8 +213,42 @@ fn attr_value(a: &AttrChange) -> Option<intern::Str<'_>> {
     a.value.as_deref().map(intern::Str)
 }
 
-fn text(t: &TextChange) -> intern::Str<'_> {
-    intern::Str(&t.text)
+/// The templates of text changes, through the string table.
+struct Templates<'a>(&'a [TextChange]);
+
+impl Serialize for Templates<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        let mut template = String::new();
+        for t in self.0 {
+            numbers::template(&t.text, &mut template);
+            seq.serialize_element(&intern::Str(&template))?;
+        }
+        seq.end()
+    }
+}
+
+/// The numbers of text changes, all in one column.
+struct Numbers<'a>(&'a [TextChange]);
+
+impl Serialize for Numbers<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut len = 0;
+        for t in self.0 {
+            numbers::each(&t.text, |_| len += 1);
+        }
+        let mut seq = serializer.serialize_seq(Some(len))?;
+        let mut result = Ok(());
+        for t in self.0 {
+            numbers::each(&t.text, |n| {
+                if result.is_ok() {
+                    result = seq.serialize_element(&n);
+                }
+            });
+        }
+        result?;
+        seq.end()
+    }
 }
 
 impl Serialize for MutationBatch {
@@ -126,7 +269,8 @@ impl Serialize for MutationBatch {
         t.serialize_element(&Column(&self.attrs, attr_name))?;
         t.serialize_element(&Column(&self.attrs, attr_value))?;
         t.serialize_element(&Deltas(self.texts.iter().map(|t| t.id), self.texts.len()))?;
-        t.serialize_element(&Column(&self.texts, text))?;
+        t.serialize_element(&Templates(&self.texts))?;
+        t.serialize_element(&Numbers(&self.texts))?;
         t.end()
     }
 }
@@ -150,8 +294,19 @@ impl Encode for MutationBatch {
         }
         encode_deltas(out, self.texts.len(), self.texts.iter().map(|t| t.id));
         msgpack::array(out, self.texts.len());
+        let mut template = String::new();
+        let mut count = 0;
         for t in &self.texts {
-            msgpack::interned(out, &t.text);
+            numbers::template(&t.text, &mut template);
+            msgpack::interned(out, &template);
+            numbers::each(&t.text, |_| count += 1);
+        }
+        msgpack::array(out, count);
+        for t in &self.texts {
+            numbers::each(&t.text, |n| match n {
+                Some(n) => msgpack::uint(out, n),
+                None => msgpack::nil(out),
+            });
         }
     }
 }
@@ -210,7 +365,7 @@ impl<'de> Deserialize<'de> for MutationBatch {
         impl<'de> Visitor<'de> for BatchVisitor {
             type Value = MutationBatch;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a mutation batch's seven columns")
+                f.write_str("a mutation batch's eight columns")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<MutationBatch, A::Error> {
                 fn next<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(
@@ -218,7 +373,7 @@ impl<'de> Deserialize<'de> for MutationBatch {
                     at: usize,
                 ) -> Result<T, A::Error> {
                     seq.next_element()?
-                        .ok_or_else(|| de::Error::invalid_length(at, &"seven columns"))
+                        .ok_or_else(|| de::Error::invalid_length(at, &"eight columns"))
                 }
                 let removes: DeltaIds = next(&mut seq, 0)?;
                 let adds: Vec<AddedTree> = next(&mut seq, 1)?;
@@ -226,11 +381,12 @@ impl<'de> Deserialize<'de> for MutationBatch {
                 let names: Vec<intern::OwnedStr> = next(&mut seq, 3)?;
                 let values: Vec<OptionalStr> = next(&mut seq, 4)?;
                 let text_ids: DeltaIds = next(&mut seq, 5)?;
-                let texts: Vec<intern::OwnedStr> = next(&mut seq, 6)?;
+                let templates: Vec<intern::OwnedStr> = next(&mut seq, 6)?;
+                let numbers: Vec<Option<u64>> = next(&mut seq, 7)?;
                 if names.len() != attr_ids.0.len() || values.len() != attr_ids.0.len() {
                     return Err(de::Error::custom("attribute columns of different lengths"));
                 }
-                if texts.len() != text_ids.0.len() {
+                if templates.len() != text_ids.0.len() {
                     return Err(de::Error::custom("text columns of different lengths"));
                 }
                 let attrs = attr_ids
@@ -243,12 +399,16 @@ impl<'de> Deserialize<'de> for MutationBatch {
                         value: value.0,
                     })
                     .collect();
-                let texts = text_ids
-                    .0
-                    .into_iter()
-                    .zip(texts)
-                    .map(|(id, text)| TextChange { id, text: text.0 })
-                    .collect();
+                let mut numbers = numbers.into_iter();
+                let mut texts = Vec::with_capacity(templates.len());
+                for (id, template) in text_ids.0.into_iter().zip(templates) {
+                    let text = numbers::join(&template.0, &mut numbers)
+                        .ok_or_else(|| de::Error::custom("text numbers run out"))?;
+                    texts.push(TextChange { id, text });
+                }
+                if numbers.next().is_some() {
+                    return Err(de::Error::custom("text numbers left over"));
+                }
                 Ok(MutationBatch {
                     removes: removes.0,
                     adds,
