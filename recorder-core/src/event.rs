@@ -604,7 +604,10 @@ wire_unit_enum! {
 }
 
 /// A console call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// On the wire its arguments are templates and numbers, like text changes (see
+/// [`crate::wire::columns`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Console {
     /// Which method.
     pub level: Level,

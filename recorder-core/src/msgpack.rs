@@ -262,7 +262,6 @@ encode_structs! {
     Navigation { kind, url @intern }
     Selection { ranges }
     SelectionRange { start, start_offset, end, end_offset }
-    Console { level, args, stack }
     PageError { kind, message, stack, source @intern_option, line, column }
     Header { name @intern, value @intern }
     Body { text, truncated }

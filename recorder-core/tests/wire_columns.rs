@@ -350,17 +350,17 @@ fn unknown_input_value_tags_are_an_error() {
 
 #[test]
 fn node_id_deltas_out_of_range_are_an_error() {
-    let empty: [u8; 0] = [];
-    let none: [Option<&str>; 0] = [];
     let no_numbers: [Option<u64>; 0] = [];
     for removes in [
         vec![-1i64],
         vec![i64::from(u32::MAX), 1],
         vec![i64::MAX, i64::MAX],
     ] {
-        let batch = (
-            &removes, empty, empty, empty, none, empty, empty, no_numbers,
-        );
+        let batch = (1u8, &removes);
+        payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "out of range");
+        let batch = (4u8, &removes, ["a"], [None::<&str>]);
+        payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "out of range");
+        let batch = (8u8, &removes, ["a"], no_numbers);
         payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "out of range");
     }
 }
@@ -369,68 +369,38 @@ fn node_id_deltas_out_of_range_are_an_error() {
 fn columns_of_different_lengths_are_an_error() {
     let empty: [u8; 0] = [];
     let no_numbers: [Option<u64>; 0] = [];
-    let batch = (
-        empty,
-        empty,
-        [1i64, 1],
-        ["a"],
-        [Some("b")],
-        empty,
-        empty,
-        no_numbers,
-    );
+    let batch = (4u8, [1i64, 1], ["a"], [Some("b")]);
     payload_error(
         decode_payload(&(0u8, (2u8, batch)), 1),
         "attribute columns of different lengths",
     );
-    let batch = (
-        empty,
-        empty,
-        empty,
-        empty,
-        [None::<&str>; 0],
-        [1i64],
-        empty,
-        no_numbers,
-    );
+    let batch = (8u8, [1i64], empty, no_numbers);
     payload_error(
         decode_payload(&(0u8, (2u8, batch)), 1),
         "text columns of different lengths",
     );
-    let short = (empty, empty, empty);
-    payload_error(decode_payload(&(0u8, (2u8, short)), 1), "eight columns");
+    // The mask announces attributes and texts; only the attributes follow.
+    let short = (12u8, [1i64], ["a"], [Some("b")]);
+    payload_error(
+        decode_payload(&(0u8, (2u8, short)), 1),
+        "fewer columns than the batch's mask announces",
+    );
+    payload_error(
+        decode_payload(&(0u8, (2u8, (16u8,))), 1),
+        "unknown mutation batch groups",
+    );
 }
 
 #[test]
 fn text_numbers_must_match_their_templates() {
-    let empty: [u8; 0] = [];
-    let none: [Option<&str>; 0] = [];
     // Two placeholders, one number.
-    let batch = (
-        empty,
-        empty,
-        empty,
-        empty,
-        none,
-        [1i64],
-        ["\u{1}.\u{1}"],
-        [Some(5u64)],
-    );
+    let batch = (8u8, [1i64], ["\u{1}.\u{1}"], [Some(5u64)]);
     payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "run out");
     // One placeholder, two numbers.
-    let batch = (
-        empty,
-        empty,
-        empty,
-        empty,
-        none,
-        [1i64],
-        ["\u{1}"],
-        [Some(5u64), None],
-    );
+    let batch = (8u8, [1i64], ["\u{1}"], [Some(5u64), None]);
     payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "left over");
     // A number that is not an unsigned integer.
-    let batch = (empty, empty, empty, empty, none, [1i64], ["\u{1}"], ["5"]);
+    let batch = (8u8, [1i64], ["\u{1}"], ["5"]);
     assert!(matches!(
         decode_payload(&(0u8, (2u8, batch)), 1),
         Err(DecodeError::Payload { .. })
@@ -619,4 +589,38 @@ proptest! {
         events.extend(others);
         round_trip(&events);
     }
+}
+
+#[test]
+fn console_lines_round_trip_and_their_numbers_must_match() {
+    let events: Vec<Event> = (0..200u64)
+        .map(|t| {
+            Event::new(
+                t * 8,
+                Console {
+                    level: if t % 25 == 0 { Level::Warn } else { Level::Log },
+                    args: vec![
+                        "poll".into(),
+                        format!(
+                            "{{tick: {t}, items: [{t}, {}, {}], user: {{id: 42}}}}",
+                            t + 1,
+                            t + 2
+                        ),
+                        "\u{1}007 0 \u{1}".into(),
+                    ],
+                    stack: (t % 25 == 0).then(|| "    at tick (app.js:329:19)".into()),
+                },
+            )
+        })
+        .collect();
+    let bytes = round_trip(&events);
+    // About 9 bytes a line: the changing figures, a time delta, a few constant bytes.
+    assert!(
+        bytes.len() < 2_500,
+        "200 log lines took {} bytes",
+        bytes.len()
+    );
+    // [Δt, [Console, [level, templates, numbers, stack]]] with a number missing.
+    let console = (1u8, ["\u{1} ms"], [0u64; 0], None::<&str>);
+    payload_error(decode_payload(&(0u8, (11u8, console)), 1), "run out");
 }

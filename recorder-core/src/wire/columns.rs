@@ -5,8 +5,10 @@
 //! differs from the last in its node id, so no match spans two rows; and every keystroke
 //! rewrote the whole masked value of its field. So, since format version 2:
 //!
-//! - A [`MutationBatch`] is eight arrays: `[removes, adds, attribute ids, attribute
-//!   names, attribute values, text ids, text templates, text numbers]`. Node ids are
+//! - A [`MutationBatch`] is a mask of the groups it has (removes 1, adds 2, attributes 4,
+//!   texts 8; most batches have one) and then their columns, in this order: `[mask,
+//!   removes, adds, attribute ids, attribute names, attribute values, text ids, text
+//!   templates, text numbers]`. Node ids are
 //!   deltas from the previous id of their column (the first from 0): nodes changed
 //!   together are usually neighbours, so a column is a run of small, repeating numbers.
 //!   Names, values and templates go through the string table (see
@@ -18,6 +20,8 @@
 //!   fast is mostly counters, prices and times: their template repeats (a table
 //!   reference, folded by LZ4 in its column) and their digits take binary integers
 //!   instead of one byte each.
+//! - A [`Console`] call is `[level, arg templates, arg numbers, stack]`, the same split:
+//!   a log line repeated with other figures is a table reference and a few integers.
 //! - An [`Input`] is `[id, value, user]` as before, but a text value that follows another
 //!   text value of the same input in the frame may be written as an edit of it,
 //!   `[3, [keep_suffix, delete, insert]]` (see [`TextEdit`]), instead of
@@ -29,7 +33,9 @@
 //! ([`Encode`]) writes exactly the bytes the serde impls write through rmp-serde.
 
 use super::intern::{self, TextEdit};
-use crate::event::{AddedTree, AttrChange, Input, InputValue, MutationBatch, NodeId, TextChange};
+use crate::event::{
+    AddedTree, AttrChange, Console, Input, InputValue, Level, MutationBatch, NodeId, TextChange,
+};
 use crate::msgpack::{self, Encode};
 use serde::de::{self, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, SerializeTuple};
@@ -39,8 +45,33 @@ use std::fmt;
 /// The wire tag of an edited text value, after [`InputValue`]'s own tags 0 to 2.
 const EDIT_TAG: u8 = 3;
 
-/// Columns of a [`MutationBatch`] on the wire.
-const BATCH_COLUMNS: usize = 8;
+/// Which groups of columns a [`MutationBatch`] writes: bit set, group present.
+const REMOVES: u8 = 1;
+const ADDS: u8 = 2;
+/// Three columns: ids, names, values.
+const ATTRS: u8 = 4;
+/// Three columns: ids, templates, numbers.
+const TEXTS: u8 = 8;
+
+impl MutationBatch {
+    /// The groups of columns the batch writes, and how many columns they make.
+    fn groups(&self) -> (u8, usize) {
+        let mut mask = 0;
+        let mut columns = 0;
+        for (present, bit, n) in [
+            (!self.removes.is_empty(), REMOVES, 1),
+            (!self.adds.is_empty(), ADDS, 1),
+            (!self.attrs.is_empty(), ATTRS, 3),
+            (!self.texts.is_empty(), TEXTS, 3),
+        ] {
+            if present {
+                mask |= bit;
+                columns += n;
+            }
+        }
+        (mask, columns)
+    }
+}
 
 /// Text split into a template and the numbers it shows.
 ///
@@ -213,34 +244,34 @@ fn attr_value(a: &AttrChange) -> Option<intern::Str<'_>> {
     a.value.as_deref().map(intern::Str)
 }
 
-/// The templates of text changes, through the string table.
-struct Templates<'a>(&'a [TextChange]);
+/// The templates of some strings, through the string table (see [`numbers`]).
+struct Templates<'a, T>(&'a [T], fn(&T) -> &str);
 
-impl Serialize for Templates<'_> {
+impl<T> Serialize for Templates<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
         let mut template = String::new();
-        for t in self.0 {
-            numbers::template(&t.text, &mut template);
+        for row in self.0 {
+            numbers::template((self.1)(row), &mut template);
             seq.serialize_element(&intern::Str(&template))?;
         }
         seq.end()
     }
 }
 
-/// The numbers of text changes, all in one column.
-struct Numbers<'a>(&'a [TextChange]);
+/// The numbers of some strings, all in one column (see [`numbers`]).
+struct Numbers<'a, T>(&'a [T], fn(&T) -> &str);
 
-impl Serialize for Numbers<'_> {
+impl<T> Serialize for Numbers<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut len = 0;
-        for t in self.0 {
-            numbers::each(&t.text, |_| len += 1);
+        for row in self.0 {
+            numbers::each((self.1)(row), |_| len += 1);
         }
         let mut seq = serializer.serialize_seq(Some(len))?;
         let mut result = Ok(());
-        for t in self.0 {
-            numbers::each(&t.text, |n| {
+        for row in self.0 {
+            numbers::each((self.1)(row), |n| {
                 if result.is_ok() {
                     result = seq.serialize_element(&n);
                 }
@@ -249,6 +280,45 @@ impl Serialize for Numbers<'_> {
         result?;
         seq.end()
     }
+}
+
+/// Writes what [`Templates`] and then [`Numbers`] serialize.
+fn encode_templated<T>(out: &mut Vec<u8>, rows: &[T], text: fn(&T) -> &str) {
+    msgpack::array(out, rows.len());
+    let mut template = String::new();
+    let mut count = 0;
+    for row in rows {
+        numbers::template(text(row), &mut template);
+        msgpack::interned(out, &template);
+        numbers::each(text(row), |_| count += 1);
+    }
+    msgpack::array(out, count);
+    for row in rows {
+        numbers::each(text(row), |n| match n {
+            Some(n) => msgpack::uint(out, n),
+            None => msgpack::nil(out),
+        });
+    }
+}
+
+/// Joins the columns [`Templates`] and [`Numbers`] wrote back into strings.
+fn join_templated(
+    templates: Vec<intern::OwnedStr>,
+    numbers: Vec<Option<u64>>,
+) -> Result<Vec<String>, &'static str> {
+    let mut numbers = numbers.into_iter();
+    let texts = templates
+        .into_iter()
+        .map(|template| numbers::join(&template.0, &mut numbers).ok_or("text numbers run out"))
+        .collect::<Result<Vec<String>, _>>()?;
+    match numbers.next() {
+        Some(_) => Err("text numbers left over"),
+        None => Ok(texts),
+    }
+}
+
+fn text_of(t: &TextChange) -> &str {
+    &t.text
 }
 
 impl Serialize for MutationBatch {
@@ -262,51 +332,57 @@ impl Serialize for MutationBatch {
             }
             .serialize(serializer);
         }
-        let mut t = serializer.serialize_tuple(BATCH_COLUMNS)?;
-        t.serialize_element(&Deltas(self.removes.iter().copied(), self.removes.len()))?;
-        t.serialize_element(&self.adds)?;
-        t.serialize_element(&Deltas(self.attrs.iter().map(|a| a.id), self.attrs.len()))?;
-        t.serialize_element(&Column(&self.attrs, attr_name))?;
-        t.serialize_element(&Column(&self.attrs, attr_value))?;
-        t.serialize_element(&Deltas(self.texts.iter().map(|t| t.id), self.texts.len()))?;
-        t.serialize_element(&Templates(&self.texts))?;
-        t.serialize_element(&Numbers(&self.texts))?;
+        let (mask, columns) = self.groups();
+        let mut t = serializer.serialize_tuple(1 + columns)?;
+        t.serialize_element(&mask)?;
+        if mask & REMOVES != 0 {
+            t.serialize_element(&Deltas(self.removes.iter().copied(), self.removes.len()))?;
+        }
+        if mask & ADDS != 0 {
+            t.serialize_element(&self.adds)?;
+        }
+        if mask & ATTRS != 0 {
+            t.serialize_element(&Deltas(self.attrs.iter().map(|a| a.id), self.attrs.len()))?;
+            t.serialize_element(&Column(&self.attrs, attr_name))?;
+            t.serialize_element(&Column(&self.attrs, attr_value))?;
+        }
+        if mask & TEXTS != 0 {
+            t.serialize_element(&Deltas(self.texts.iter().map(|t| t.id), self.texts.len()))?;
+            t.serialize_element(&Templates(&self.texts, text_of))?;
+            t.serialize_element(&Numbers(&self.texts, text_of))?;
+        }
         t.end()
     }
 }
 
 impl Encode for MutationBatch {
     fn encode(&self, out: &mut Vec<u8>) {
-        msgpack::array(out, BATCH_COLUMNS);
-        encode_deltas(out, self.removes.len(), self.removes.iter().copied());
-        self.adds.encode(out);
-        encode_deltas(out, self.attrs.len(), self.attrs.iter().map(|a| a.id));
-        msgpack::array(out, self.attrs.len());
-        for a in &self.attrs {
-            msgpack::interned(out, &a.name);
+        let (mask, columns) = self.groups();
+        msgpack::array(out, 1 + columns);
+        out.push(mask);
+        if mask & REMOVES != 0 {
+            encode_deltas(out, self.removes.len(), self.removes.iter().copied());
         }
-        msgpack::array(out, self.attrs.len());
-        for a in &self.attrs {
-            match &a.value {
-                Some(value) => msgpack::interned(out, value),
-                None => msgpack::nil(out),
+        if mask & ADDS != 0 {
+            self.adds.encode(out);
+        }
+        if mask & ATTRS != 0 {
+            encode_deltas(out, self.attrs.len(), self.attrs.iter().map(|a| a.id));
+            msgpack::array(out, self.attrs.len());
+            for a in &self.attrs {
+                msgpack::interned(out, &a.name);
+            }
+            msgpack::array(out, self.attrs.len());
+            for a in &self.attrs {
+                match &a.value {
+                    Some(value) => msgpack::interned(out, value),
+                    None => msgpack::nil(out),
+                }
             }
         }
-        encode_deltas(out, self.texts.len(), self.texts.iter().map(|t| t.id));
-        msgpack::array(out, self.texts.len());
-        let mut template = String::new();
-        let mut count = 0;
-        for t in &self.texts {
-            numbers::template(&t.text, &mut template);
-            msgpack::interned(out, &template);
-            numbers::each(&t.text, |_| count += 1);
-        }
-        msgpack::array(out, count);
-        for t in &self.texts {
-            numbers::each(&t.text, |n| match n {
-                Some(n) => msgpack::uint(out, n),
-                None => msgpack::nil(out),
-            });
+        if mask & TEXTS != 0 {
+            encode_deltas(out, self.texts.len(), self.texts.iter().map(|t| t.id));
+            encode_templated(out, &self.texts, text_of);
         }
     }
 }
@@ -365,24 +441,45 @@ impl<'de> Deserialize<'de> for MutationBatch {
         impl<'de> Visitor<'de> for BatchVisitor {
             type Value = MutationBatch;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a mutation batch's eight columns")
+                f.write_str("a mutation batch's groups and their columns")
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<MutationBatch, A::Error> {
                 fn next<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(
                     seq: &mut A,
-                    at: usize,
                 ) -> Result<T, A::Error> {
-                    seq.next_element()?
-                        .ok_or_else(|| de::Error::invalid_length(at, &"eight columns"))
+                    seq.next_element()?.ok_or_else(|| {
+                        de::Error::custom("fewer columns than the batch's mask announces")
+                    })
                 }
-                let removes: DeltaIds = next(&mut seq, 0)?;
-                let adds: Vec<AddedTree> = next(&mut seq, 1)?;
-                let attr_ids: DeltaIds = next(&mut seq, 2)?;
-                let names: Vec<intern::OwnedStr> = next(&mut seq, 3)?;
-                let values: Vec<OptionalStr> = next(&mut seq, 4)?;
-                let text_ids: DeltaIds = next(&mut seq, 5)?;
-                let templates: Vec<intern::OwnedStr> = next(&mut seq, 6)?;
-                let numbers: Vec<Option<u64>> = next(&mut seq, 7)?;
+                let mask: u8 = next(&mut seq)?;
+                if mask > REMOVES | ADDS | ATTRS | TEXTS {
+                    return Err(de::Error::custom(format_args!(
+                        "unknown mutation batch groups {mask:#x}"
+                    )));
+                }
+                // A group the mask leaves out is empty.
+                let empty_ids = || DeltaIds(Vec::new());
+                let removes: DeltaIds = match mask & REMOVES {
+                    0 => empty_ids(),
+                    _ => next(&mut seq)?,
+                };
+                let adds: Vec<AddedTree> = match mask & ADDS {
+                    0 => Vec::new(),
+                    _ => next(&mut seq)?,
+                };
+                let (attr_ids, names, values): (DeltaIds, Vec<intern::OwnedStr>, Vec<OptionalStr>) =
+                    match mask & ATTRS {
+                        0 => (empty_ids(), Vec::new(), Vec::new()),
+                        _ => (next(&mut seq)?, next(&mut seq)?, next(&mut seq)?),
+                    };
+                let (text_ids, templates, numbers): (
+                    DeltaIds,
+                    Vec<intern::OwnedStr>,
+                    Vec<Option<u64>>,
+                ) = match mask & TEXTS {
+                    0 => (empty_ids(), Vec::new(), Vec::new()),
+                    _ => (next(&mut seq)?, next(&mut seq)?, next(&mut seq)?),
+                };
                 if names.len() != attr_ids.0.len() || values.len() != attr_ids.0.len() {
                     return Err(de::Error::custom("attribute columns of different lengths"));
                 }
@@ -399,16 +496,12 @@ impl<'de> Deserialize<'de> for MutationBatch {
                         value: value.0,
                     })
                     .collect();
-                let mut numbers = numbers.into_iter();
-                let mut texts = Vec::with_capacity(templates.len());
-                for (id, template) in text_ids.0.into_iter().zip(templates) {
-                    let text = numbers::join(&template.0, &mut numbers)
-                        .ok_or_else(|| de::Error::custom("text numbers run out"))?;
-                    texts.push(TextChange { id, text });
-                }
-                if numbers.next().is_some() {
-                    return Err(de::Error::custom("text numbers left over"));
-                }
+                let texts = text_ids
+                    .0
+                    .into_iter()
+                    .zip(join_templated(templates, numbers).map_err(de::Error::custom)?)
+                    .map(|(id, text)| TextChange { id, text })
+                    .collect();
                 Ok(MutationBatch {
                     removes: removes.0,
                     adds,
@@ -417,7 +510,93 @@ impl<'de> Deserialize<'de> for MutationBatch {
                 })
             }
         }
-        deserializer.deserialize_tuple(BATCH_COLUMNS, BatchVisitor)
+        // As many elements as the mask says: a sequence, not a fixed-length tuple.
+        deserializer.deserialize_seq(BatchVisitor)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Console
+
+/// The human-readable form: the call's fields by name.
+#[derive(Serialize)]
+#[serde(rename = "Console")]
+struct ConsoleFields<'a> {
+    level: Level,
+    args: &'a [String],
+    stack: &'a Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "Console")]
+struct OwnedConsoleFields {
+    level: Level,
+    args: Vec<String>,
+    stack: Option<String>,
+}
+
+fn arg_of(arg: &String) -> &str {
+    arg
+}
+
+/// `[level, arg templates, arg numbers, stack]`: a log line repeated with other figures
+/// (`poll {tick: 4, …}`) is a table reference and a few integers.
+impl Serialize for Console {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return ConsoleFields {
+                level: self.level,
+                args: &self.args,
+                stack: &self.stack,
+            }
+            .serialize(serializer);
+        }
+        let mut t = serializer.serialize_tuple(4)?;
+        t.serialize_element(&self.level)?;
+        t.serialize_element(&Templates(&self.args, arg_of))?;
+        t.serialize_element(&Numbers(&self.args, arg_of))?;
+        t.serialize_element(&self.stack)?;
+        t.end()
+    }
+}
+
+impl Encode for Console {
+    fn encode(&self, out: &mut Vec<u8>) {
+        msgpack::array(out, 4);
+        self.level.encode(out);
+        encode_templated(out, &self.args, arg_of);
+        self.stack.encode(out);
+    }
+}
+
+impl<'de> Deserialize<'de> for Console {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let f = OwnedConsoleFields::deserialize(deserializer)?;
+            return Ok(Console {
+                level: f.level,
+                args: f.args,
+                stack: f.stack,
+            });
+        }
+        struct ConsoleVisitor;
+        impl<'de> Visitor<'de> for ConsoleVisitor {
+            type Value = Console;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a console call's level, arguments and stack")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Console, A::Error> {
+                let missing = |at| de::Error::invalid_length(at, &"four fields");
+                let level: Level = seq.next_element()?.ok_or_else(|| missing(0))?;
+                let templates: Vec<intern::OwnedStr> =
+                    seq.next_element()?.ok_or_else(|| missing(1))?;
+                let numbers: Vec<Option<u64>> = seq.next_element()?.ok_or_else(|| missing(2))?;
+                let stack: Option<String> = seq.next_element()?.ok_or_else(|| missing(3))?;
+                let args = join_templated(templates, numbers).map_err(de::Error::custom)?;
+                Ok(Console { level, args, stack })
+            }
+        }
+        deserializer.deserialize_tuple(4, ConsoleVisitor)
     }
 }
 
