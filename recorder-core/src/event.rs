@@ -488,7 +488,9 @@ pub struct Pointer {
 }
 
 /// Pointer positions sampled while the pointer moved.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// On the wire the positions are deltas (see [`crate::wire::columns`]).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointerMove {
     /// Samples in time order; the event time is that of the first.
     pub points: Vec<MovePoint>,

@@ -254,7 +254,6 @@ encode_structs! {
     AttrChange { id, name @intern, value @intern_option }
     TextChange { id, text }
     Pointer { kind, target, x, y, button }
-    PointerMove { points }
     MovePoint { offset, x, y }
     Focus { target, focused }
     Scroll { target, x, y }

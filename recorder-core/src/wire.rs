@@ -614,6 +614,9 @@ pub(crate) mod intern {
         values: Vec<(u32, String)>,
         /// Bytes of values produced by edits so far in this frame.
         edited: usize,
+        /// The last pointer position of the frame's `PointerMove` events, from which the
+        /// next one's first point is a delta (see `wire::columns`); (0, 0) at its start.
+        pointer: (i32, i32),
     }
 
     /// Inputs a frame remembers values of; typing goes to one input at a time.
@@ -647,6 +650,7 @@ pub(crate) mod intern {
         fn clear(&mut self) {
             self.values.clear();
             self.edited = 0;
+            self.pointer = (0, 0);
         }
     }
 
@@ -759,6 +763,16 @@ pub(crate) mod intern {
             }
             memory.remember(Some(at), id, &value);
             Ok(value)
+        })
+    }
+
+    /// Runs `f` on the frame's pointer position, encoding or decoding (`None` outside a
+    /// frame, where positions are deltas from (0, 0)).
+    pub(crate) fn with_pointer<R>(f: impl FnOnce(Option<&mut (i32, i32)>) -> R) -> R {
+        TABLE.with(|t| match &mut *t.borrow_mut() {
+            Some(Table::Encode(table)) => f(Some(&mut table.inputs.pointer)),
+            Some(Table::Decode(table)) => f(Some(&mut table.inputs.pointer)),
+            None => f(None),
         })
     }
 

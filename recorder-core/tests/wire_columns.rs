@@ -624,3 +624,52 @@ fn console_lines_round_trip_and_their_numbers_must_match() {
     let console = (1u8, ["\u{1} ms"], [0u64; 0], None::<&str>);
     payload_error(decode_payload(&(0u8, (11u8, console)), 1), "run out");
 }
+
+#[test]
+fn pointer_moves_are_deltas_across_events() {
+    let moves: Vec<Event> = (0..300i32)
+        .map(|t| {
+            let point = |p: i32| MovePoint {
+                offset: p as u32 * 20,
+                x: 100 + (t * 20 + p) % 800,
+                y: 100 + (200.0 * (f64::from(t * 20 + p) / 40.0).sin()) as i32,
+            };
+            Event::new(
+                t as u64 * 50,
+                PointerMove {
+                    points: vec![point(0), point(1)],
+                },
+            )
+        })
+        .collect();
+    round_trip(&moves);
+    // Extremes: deltas beyond i32 both ways, and an empty sample list between.
+    let extremes = [
+        Event::new(
+            0,
+            PointerMove {
+                points: vec![MovePoint {
+                    offset: u32::MAX,
+                    x: i32::MIN,
+                    y: i32::MAX,
+                }],
+            },
+        ),
+        Event::new(1, PointerMove { points: vec![] }),
+        Event::new(
+            2,
+            PointerMove {
+                points: vec![MovePoint {
+                    offset: 0,
+                    x: i32::MAX,
+                    y: i32::MIN,
+                }],
+            },
+        ),
+    ];
+    round_trip(&extremes);
+    // [Δt, [PointerMove, samples]]: not triples, and a position outside i32.
+    payload_error(decode_payload(&(0u8, (5u8, [0i64, 1])), 1), "not triples");
+    let far = [0i64, i64::from(i32::MAX), 0, 0, 1, 0];
+    payload_error(decode_payload(&(0u8, (5u8, far)), 1), "out of range");
+}

@@ -20,6 +20,11 @@
 //!   fast is mostly counters, prices and times: their template repeats (a table
 //!   reference, folded by LZ4 in its column) and their digits take binary integers
 //!   instead of one byte each.
+//! - A [`PointerMove`] is one flat array `[offset, dx, dy, offset, dx, dy, …]`: each
+//!   position a delta from the previous one, the first from the last position of the
+//!   frame's previous `PointerMove` (or from (0, 0)). A pointer moves a few pixels per
+//!   sample, so a point is three small integers instead of a three-element array of up
+//!   to nine bytes.
 //! - A [`Console`] call is `[level, arg templates, arg numbers, stack]`, the same split:
 //!   a log line repeated with other figures is a table reference and a few integers.
 //! - An [`Input`] is `[id, value, user]` as before, but a text value that follows another
@@ -34,7 +39,8 @@
 
 use super::intern::{self, TextEdit};
 use crate::event::{
-    AddedTree, AttrChange, Console, Input, InputValue, Level, MutationBatch, NodeId, TextChange,
+    AddedTree, AttrChange, Console, Input, InputValue, Level, MovePoint, MutationBatch, NodeId,
+    PointerMove, TextChange,
 };
 use crate::msgpack::{self, Encode};
 use serde::de::{self, SeqAccess, Visitor};
@@ -512,6 +518,119 @@ impl<'de> Deserialize<'de> for MutationBatch {
         }
         // As many elements as the mask says: a sequence, not a fixed-length tuple.
         deserializer.deserialize_seq(BatchVisitor)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// PointerMove
+
+/// The human-readable form: the samples by name.
+#[derive(Serialize)]
+#[serde(rename = "PointerMove")]
+struct PointerMoveFields<'a> {
+    points: &'a [MovePoint],
+}
+
+#[derive(Deserialize)]
+#[serde(rename = "PointerMove")]
+struct OwnedPointerMoveFields {
+    points: Vec<MovePoint>,
+}
+
+/// Calls `f` with each point's offset and position deltas, moving the frame's pointer
+/// position along.
+fn point_deltas(points: &[MovePoint], mut f: impl FnMut(u32, i64, i64)) {
+    intern::with_pointer(|memory| {
+        let mut last = memory.as_deref().copied().unwrap_or((0, 0));
+        for p in points {
+            f(
+                p.offset,
+                i64::from(p.x) - i64::from(last.0),
+                i64::from(p.y) - i64::from(last.1),
+            );
+            last = (p.x, p.y);
+        }
+        if let Some(memory) = memory {
+            *memory = last;
+        }
+    })
+}
+
+impl Serialize for PointerMove {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            return PointerMoveFields {
+                points: &self.points,
+            }
+            .serialize(serializer);
+        }
+        let mut seq = serializer.serialize_seq(Some(3 * self.points.len()))?;
+        let mut result = Ok(());
+        point_deltas(&self.points, |offset, dx, dy| {
+            if result.is_ok() {
+                result = seq
+                    .serialize_element(&offset)
+                    .and_then(|()| seq.serialize_element(&dx))
+                    .and_then(|()| seq.serialize_element(&dy));
+            }
+        });
+        result?;
+        seq.end()
+    }
+}
+
+impl Encode for PointerMove {
+    fn encode(&self, out: &mut Vec<u8>) {
+        msgpack::array(out, 3 * self.points.len());
+        point_deltas(&self.points, |offset, dx, dy| {
+            msgpack::uint(out, u64::from(offset));
+            msgpack::sint(out, dx);
+            msgpack::sint(out, dy);
+        });
+    }
+}
+
+impl<'de> Deserialize<'de> for PointerMove {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            let f = OwnedPointerMoveFields::deserialize(deserializer)?;
+            return Ok(PointerMove { points: f.points });
+        }
+        struct PointsVisitor;
+        impl<'de> Visitor<'de> for PointsVisitor {
+            type Value = PointerMove;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("pointer samples as offset, dx, dy triples")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PointerMove, A::Error> {
+                // The announced length is untrusted: cap the preallocation as serde does.
+                let mut points = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096) / 3);
+                let mut last = intern::with_pointer(|m| m.as_deref().copied().unwrap_or((0, 0)));
+                let out_of_range = || de::Error::custom("pointer position out of range");
+                while let Some(offset) = seq.next_element::<u32>()? {
+                    let (dx, dy): (i64, i64) = match (seq.next_element()?, seq.next_element()?) {
+                        (Some(dx), Some(dy)) => (dx, dy),
+                        _ => return Err(de::Error::custom("pointer samples are not triples")),
+                    };
+                    let x = i64::from(last.0)
+                        .checked_add(dx)
+                        .and_then(|x| i32::try_from(x).ok());
+                    let y = i64::from(last.1)
+                        .checked_add(dy)
+                        .and_then(|y| i32::try_from(y).ok());
+                    let (x, y) = x.zip(y).ok_or_else(out_of_range)?;
+                    points.push(MovePoint { offset, x, y });
+                    last = (x, y);
+                }
+                intern::with_pointer(|m| {
+                    if let Some(m) = m {
+                        *m = last;
+                    }
+                });
+                Ok(PointerMove { points })
+            }
+        }
+        deserializer.deserialize_seq(PointsVisitor)
     }
 }
 
