@@ -617,6 +617,10 @@ pub(crate) mod intern {
         /// The last pointer position of the frame's `PointerMove` events, from which the
         /// next one's first point is a delta (see `wire::columns`); (0, 0) at its start.
         pointer: (i32, i32),
+        /// Strings of earlier frames' `values`, kept for their capacity: the memory is
+        /// reused from frame to frame (see [`with_table`]), so steady typing allocates
+        /// nothing for it.
+        spare: Vec<String>,
     }
 
     /// Inputs a frame remembers values of; typing goes to one input at a time.
@@ -641,14 +645,20 @@ pub(crate) mod intern {
                     last.push_str(value);
                 }
                 None if self.values.len() < MAX_REMEMBERED_INPUTS => {
-                    self.values.push((id, value.to_owned()))
+                    let mut last = self.spare.pop().unwrap_or_default();
+                    last.clear();
+                    last.push_str(value);
+                    self.values.push((id, last));
                 }
                 None => {}
             }
         }
 
         fn clear(&mut self) {
-            self.values.clear();
+            // Keep the strings, unless one grew large (it would stay pinned).
+            let small = self.values.drain(..).map(|(_, s)| s);
+            self.spare
+                .extend(small.filter(|s| s.capacity() <= MAX_INTERNED_LEN * 16));
             self.edited = 0;
             self.pointer = (0, 0);
         }

@@ -141,18 +141,33 @@ pub(crate) mod numbers {
         }
     }
 
-    /// Writes the template of `text` into `out` (cleared first).
-    pub(crate) fn template(text: &str, out: &mut String) {
-        out.clear();
+    /// Whether `text` has nothing to take out: it is its own template, without numbers.
+    /// (Most strings: checking costs less than splitting them.)
+    pub(crate) fn is_plain(text: &str) -> bool {
+        !text
+            .bytes()
+            .any(|b| b.is_ascii_digit() || b == PLACEHOLDER as u8)
+    }
+
+    /// The template of `text`: `text` itself when it [`is_plain`], else built in `buffer`.
+    pub(crate) fn template<'a>(text: &'a str, buffer: &'a mut String) -> &'a str {
+        if is_plain(text) {
+            return text;
+        }
+        buffer.clear();
         split(text, |piece| match piece {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Number(_) | Piece::Placeholder => out.push(PLACEHOLDER),
+            Piece::Text(t) => buffer.push_str(t),
+            Piece::Number(_) | Piece::Placeholder => buffer.push(PLACEHOLDER),
         });
+        buffer
     }
 
     /// Calls `f` with the numbers of `text`: `Some` for a number, `None` for a literal
     /// [`PLACEHOLDER`].
     pub(crate) fn each(text: &str, mut f: impl FnMut(Option<u64>)) {
+        if is_plain(text) {
+            return;
+        }
         split(text, |piece| match piece {
             Piece::Text(_) => {}
             Piece::Number(n) => f(Some(n)),
@@ -256,10 +271,9 @@ struct Templates<'a, T>(&'a [T], fn(&T) -> &str);
 impl<T> Serialize for Templates<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        let mut template = String::new();
+        let mut buffer = String::new();
         for row in self.0 {
-            numbers::template((self.1)(row), &mut template);
-            seq.serialize_element(&intern::Str(&template))?;
+            seq.serialize_element(&intern::Str(numbers::template((self.1)(row), &mut buffer)))?;
         }
         seq.end()
     }
@@ -291,11 +305,10 @@ impl<T> Serialize for Numbers<'_, T> {
 /// Writes what [`Templates`] and then [`Numbers`] serialize.
 fn encode_templated<T>(out: &mut Vec<u8>, rows: &[T], text: fn(&T) -> &str) {
     msgpack::array(out, rows.len());
-    let mut template = String::new();
+    let mut buffer = String::new();
     let mut count = 0;
     for row in rows {
-        numbers::template(text(row), &mut template);
-        msgpack::interned(out, &template);
+        msgpack::interned(out, numbers::template(text(row), &mut buffer));
         numbers::each(text(row), |_| count += 1);
     }
     msgpack::array(out, count);
