@@ -673,3 +673,69 @@ fn pointer_moves_are_deltas_across_events() {
     let far = [0i64, i64::from(i32::MAX), 0, 0, 1, 0];
     payload_error(decode_payload(&(0u8, (5u8, far)), 1), "out of range");
 }
+
+#[test]
+fn added_trees_take_their_ids_as_deltas() {
+    // Items inserted into 20 lists in turn, each before the previous one of its list or
+    // at the end; the ids of each tree follow the previous tree's.
+    let mut next = 5000u32;
+    let mut last_in: Vec<Option<u32>> = vec![None; 20];
+    let adds: Vec<AddedTree> = (0..400u32)
+        .map(|i| {
+            let list = (i % 20) as usize;
+            let first_id = next;
+            next += 3;
+            let before = if i % 2 == 0 { last_in[list] } else { None };
+            last_in[list] = Some(first_id);
+            AddedTree {
+                parent: 100 + 7 * list as u32,
+                before,
+                first_id,
+                nodes: vec![
+                    SnapNode::Element(Element {
+                        tag: "li".into(),
+                        children: 1,
+                        ..Element::default()
+                    }),
+                    SnapNode::Text(format!("item {i}")),
+                    SnapNode::Comment(String::new()),
+                ],
+            }
+        })
+        .collect();
+    let batch = MutationBatch {
+        removes: vec![3, 2],
+        adds,
+        ..MutationBatch::default()
+    };
+    round_trip(&[Event::new(0, batch)]);
+    // Extremes: ids at both ends of the range.
+    let extremes = MutationBatch {
+        adds: vec![
+            AddedTree {
+                parent: u32::MAX,
+                before: Some(0),
+                first_id: u32::MAX,
+                nodes: vec![],
+            },
+            AddedTree {
+                parent: 0,
+                before: Some(u32::MAX),
+                first_id: 0,
+                nodes: vec![],
+            },
+        ],
+        ..MutationBatch::default()
+    };
+    round_trip(&[Event::new(0, extremes)]);
+    // [Δt, [Mutation, [mask, [[Δparent, before, Δfirst, nodes]]]]] out of range.
+    let no_nodes: [u8; 0] = [];
+    for add in [
+        (-1i64, None, 0i64),
+        (1, Some(-1i64), 0),
+        (1, None, i64::MAX),
+    ] {
+        let batch = (2u8, [(add.0, add.1, add.2, no_nodes)]);
+        payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "out of range");
+    }
+}

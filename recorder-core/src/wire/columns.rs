@@ -8,7 +8,8 @@
 //! - A [`MutationBatch`] is a mask of the groups it has (removes 1, adds 2, attributes 4,
 //!   texts 8; most batches have one) and then their columns, in this order: `[mask,
 //!   removes, adds, attribute ids, attribute names, attribute values, text ids, text
-//!   templates, text numbers]`. Node ids are
+//!   templates, text numbers]`. An added tree is `[parent, before, first id, nodes]`
+//!   with the three ids as deltas (see [`add_deltas`]). Other node ids are
 //!   deltas from the previous id of their column (the first from 0): nodes changed
 //!   together are usually neighbours, so a column is a run of small, repeating numbers.
 //!   Names, values and templates go through the string table (see
@@ -358,7 +359,7 @@ impl Serialize for MutationBatch {
             t.serialize_element(&Deltas(self.removes.iter().copied(), self.removes.len()))?;
         }
         if mask & ADDS != 0 {
-            t.serialize_element(&self.adds)?;
+            t.serialize_element(&Adds(&self.adds))?;
         }
         if mask & ATTRS != 0 {
             t.serialize_element(&Deltas(self.attrs.iter().map(|a| a.id), self.attrs.len()))?;
@@ -383,7 +384,17 @@ impl Encode for MutationBatch {
             encode_deltas(out, self.removes.len(), self.removes.iter().copied());
         }
         if mask & ADDS != 0 {
-            self.adds.encode(out);
+            msgpack::array(out, self.adds.len());
+            add_deltas(&self.adds, |parent, before, first, nodes| {
+                msgpack::array(out, 4);
+                msgpack::sint(out, parent);
+                match before {
+                    Some(before) => msgpack::sint(out, before),
+                    None => msgpack::nil(out),
+                }
+                msgpack::sint(out, first);
+                nodes.encode(out);
+            });
         }
         if mask & ATTRS != 0 {
             encode_deltas(out, self.attrs.len(), self.attrs.iter().map(|a| a.id));
@@ -403,6 +414,87 @@ impl Encode for MutationBatch {
             encode_deltas(out, self.texts.len(), self.texts.iter().map(|t| t.id));
             encode_templated(out, &self.texts, text_of);
         }
+    }
+}
+
+/// Calls `f` with each added tree's `(parent, before, first_id)` as deltas, and its nodes.
+///
+/// The parent is a delta from the previous tree's parent; `before` from the previous
+/// tree's first id (inserting each tree before the last one is 0); `first_id` from the id
+/// after the previous tree's nodes (trees added one after the other are 0).
+fn add_deltas<'a>(
+    adds: &'a [AddedTree],
+    mut f: impl FnMut(i64, Option<i64>, i64, &'a Vec<crate::event::SnapNode>),
+) {
+    let (mut parent, mut first, mut next) = (0i64, 0i64, 0i64);
+    for add in adds {
+        f(
+            i64::from(add.parent) - parent,
+            add.before.map(|b| i64::from(b) - first),
+            i64::from(add.first_id) - next,
+            &add.nodes,
+        );
+        parent = i64::from(add.parent);
+        first = i64::from(add.first_id);
+        next = first + add.nodes.len() as i64;
+    }
+}
+
+/// The adds of a batch, their ids as deltas (see [`add_deltas`]).
+struct Adds<'a>(&'a [AddedTree]);
+
+impl Serialize for Adds<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        let mut result = Ok(());
+        add_deltas(self.0, |parent, before, first, nodes| {
+            if result.is_ok() {
+                result = seq.serialize_element(&(parent, before, first, nodes));
+            }
+        });
+        result?;
+        seq.end()
+    }
+}
+
+/// The adds of a batch read back from [`Adds`]; an id outside `u32` is an error.
+struct AddsColumn(Vec<AddedTree>);
+
+impl<'de> Deserialize<'de> for AddsColumn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AddsVisitor;
+        impl<'de> Visitor<'de> for AddsVisitor {
+            type Value = AddsColumn;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of added trees")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<AddsColumn, A::Error> {
+                // The announced length is untrusted: cap the preallocation as serde does.
+                let mut adds = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                let (mut parent, mut first, mut next) = (0i64, 0i64, 0i64);
+                let id = |base: i64, delta: i64| {
+                    base.checked_add(delta)
+                        .and_then(|id| NodeId::try_from(id).ok())
+                        .ok_or_else(|| de::Error::custom("node id delta out of range"))
+                };
+                while let Some((dp, before, df, nodes)) =
+                    seq.next_element::<(i64, Option<i64>, i64, Vec<crate::event::SnapNode>)>()?
+                {
+                    let add = AddedTree {
+                        parent: id(parent, dp)?,
+                        before: before.map(|b| id(first, b)).transpose()?,
+                        first_id: id(next, df)?,
+                        nodes,
+                    };
+                    parent = i64::from(add.parent);
+                    first = i64::from(add.first_id);
+                    next = first + add.nodes.len() as i64;
+                    adds.push(add);
+                }
+                Ok(AddsColumn(adds))
+            }
+        }
+        deserializer.deserialize_seq(AddsVisitor)
     }
 }
 
@@ -482,10 +574,11 @@ impl<'de> Deserialize<'de> for MutationBatch {
                     0 => empty_ids(),
                     _ => next(&mut seq)?,
                 };
-                let adds: Vec<AddedTree> = match mask & ADDS {
-                    0 => Vec::new(),
+                let adds: AddsColumn = match mask & ADDS {
+                    0 => AddsColumn(Vec::new()),
                     _ => next(&mut seq)?,
                 };
+                let adds = adds.0;
                 let (attr_ids, names, values): (DeltaIds, Vec<intern::OwnedStr>, Vec<OptionalStr>) =
                     match mask & ATTRS {
                         0 => (empty_ids(), Vec::new(), Vec::new()),
