@@ -197,6 +197,11 @@ impl Encode for (i32, i32) {
     }
 }
 
+/// A `bin` header for `len` bytes, in the smallest form (as rmp-serde writes bytes).
+pub(crate) fn bin_header(out: &mut Vec<u8>, len: usize) {
+    len_header(out, len, 0, 0, 0xc4, 0xc5);
+}
+
 /// Ids are `bin` of their bytes (their `Serialize` calls `serialize_bytes`).
 fn bin(out: &mut Vec<u8>, bytes: &[u8]) {
     // Only 8- and 16-byte ids come here: always the one-byte length form.

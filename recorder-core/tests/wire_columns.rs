@@ -289,6 +289,16 @@ fn decode_payload<T: serde::Serialize>(
     frame::decode(&frame_from_payload(&raw, count))
 }
 
+/// Bytes that serialize as MessagePack `bin` (the numbers column), not as an array.
+#[derive(Clone, Copy)]
+struct Bin<'a>(&'a [u8]);
+
+impl serde::Serialize for Bin<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
 fn payload_error(result: Result<frame::Frame, DecodeError>, needle: &str) {
     match result {
         Err(DecodeError::Payload { message, .. }) => {
@@ -350,7 +360,7 @@ fn unknown_input_value_tags_are_an_error() {
 
 #[test]
 fn node_id_deltas_out_of_range_are_an_error() {
-    let no_numbers: [Option<u64>; 0] = [];
+    let no_numbers = Bin(&[]);
     for removes in [
         vec![-1i64],
         vec![i64::from(u32::MAX), 1],
@@ -368,7 +378,7 @@ fn node_id_deltas_out_of_range_are_an_error() {
 #[test]
 fn columns_of_different_lengths_are_an_error() {
     let empty: [u8; 0] = [];
-    let no_numbers: [Option<u64>; 0] = [];
+    let no_numbers = Bin(&[]);
     let batch = (4u8, [1i64, 1], ["a"], [Some("b")]);
     payload_error(
         decode_payload(&(0u8, (2u8, batch)), 1),
@@ -394,13 +404,25 @@ fn columns_of_different_lengths_are_an_error() {
 #[test]
 fn text_numbers_must_match_their_templates() {
     // Two placeholders, one number.
-    let batch = (8u8, [1i64], ["\u{1}.\u{1}"], [Some(5u64)]);
+    let batch = (8u8, [1i64], ["\u{1}.\u{1}"], Bin(&[6]));
     payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "run out");
     // One placeholder, two numbers.
-    let batch = (8u8, [1i64], ["\u{1}"], [Some(5u64), None]);
+    let batch = (8u8, [1i64], ["\u{1}"], Bin(&[6, 0]));
     payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "left over");
-    // A number that is not an unsigned integer.
-    let batch = (8u8, [1i64], ["\u{1}"], ["5"]);
+    // Varints cut short or too long for 64 bits.
+    let batch = (8u8, [1i64], ["\u{1}"], Bin(&[0x86]));
+    payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "truncated");
+    let batch = (8u8, [1i64], ["\u{1}"], Bin(&[0xff; 11]));
+    payload_error(decode_payload(&(0u8, (2u8, batch)), 1), "overflows");
+    let mut max = [0xff; 10];
+    max[9] = 1;
+    let batch = (8u8, [1i64], ["\u{1}"], Bin(&max));
+    assert!(
+        decode_payload(&(0u8, (2u8, batch)), 1).is_ok(),
+        "u64::MAX - 1 is a number"
+    );
+    // Numbers that are not a bin.
+    let batch = (8u8, [1i64], ["\u{1}"], [6u8]);
     assert!(matches!(
         decode_payload(&(0u8, (2u8, batch)), 1),
         Err(DecodeError::Payload { .. })
@@ -621,7 +643,7 @@ fn console_lines_round_trip_and_their_numbers_must_match() {
         bytes.len()
     );
     // [Δt, [Console, [level, templates, numbers, stack]]] with a number missing.
-    let console = (1u8, ["\u{1} ms"], [0u64; 0], None::<&str>);
+    let console = (1u8, ["\u{1} ms"], Bin(&[]), None::<&str>);
     payload_error(decode_payload(&(0u8, (11u8, console)), 1), "run out");
 }
 

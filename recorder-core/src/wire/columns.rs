@@ -280,26 +280,42 @@ impl<T> Serialize for Templates<'_, T> {
     }
 }
 
-/// The numbers of some strings, all in one column (see [`numbers`]).
+/// The numbers of some strings, all in one column (see [`numbers`]): a `bin` of LEB128
+/// varints, `n + 1` for the number `n` and 0 for a literal placeholder.
+///
+/// Varints rather than MessagePack integers because the column is nearly all entropy
+/// (LZ4 copies it as literals): 128 to 16383 take two bytes instead of three.
 struct Numbers<'a, T>(&'a [T], fn(&T) -> &str);
+
+/// Calls `f` with each varint of the numbers of `rows`, in order.
+fn number_varints<T>(rows: &[T], text: fn(&T) -> &str, mut f: impl FnMut(u64)) {
+    for row in rows {
+        numbers::each(text(row), |n| f(n.map_or(0, |n| n + 1)));
+    }
+}
+
+fn varint_len(mut v: u64) -> usize {
+    let mut len = 1;
+    while v >= 0x80 {
+        v >>= 7;
+        len += 1;
+    }
+    len
+}
+
+fn push_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
 
 impl<T> Serialize for Numbers<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut len = 0;
-        for row in self.0 {
-            numbers::each((self.1)(row), |_| len += 1);
-        }
-        let mut seq = serializer.serialize_seq(Some(len))?;
-        let mut result = Ok(());
-        for row in self.0 {
-            numbers::each((self.1)(row), |n| {
-                if result.is_ok() {
-                    result = seq.serialize_element(&n);
-                }
-            });
-        }
-        result?;
-        seq.end()
+        let mut bytes = Vec::new();
+        number_varints(self.0, self.1, |v| push_varint(&mut bytes, v));
+        serializer.serialize_bytes(&bytes)
     }
 }
 
@@ -307,17 +323,50 @@ impl<T> Serialize for Numbers<'_, T> {
 fn encode_templated<T>(out: &mut Vec<u8>, rows: &[T], text: fn(&T) -> &str) {
     msgpack::array(out, rows.len());
     let mut buffer = String::new();
-    let mut count = 0;
     for row in rows {
         msgpack::interned(out, numbers::template(text(row), &mut buffer));
-        numbers::each(text(row), |_| count += 1);
     }
-    msgpack::array(out, count);
-    for row in rows {
-        numbers::each(text(row), |n| match n {
-            Some(n) => msgpack::uint(out, n),
-            None => msgpack::nil(out),
-        });
+    let mut len = 0;
+    number_varints(rows, text, |v| len += varint_len(v));
+    msgpack::bin_header(out, len);
+    number_varints(rows, text, |v| push_varint(out, v));
+}
+
+/// The numbers column read back: `None` for a literal placeholder.
+struct NumberColumn(Vec<Option<u64>>);
+
+impl<'de> Deserialize<'de> for NumberColumn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct VarintVisitor;
+        impl<'de> Visitor<'de> for VarintVisitor {
+            type Value = NumberColumn;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a bin of varints")
+            }
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<NumberColumn, E> {
+                let mut numbers = Vec::with_capacity(bytes.len().min(4096));
+                let mut v = 0u64;
+                let mut shift = 0;
+                for &b in bytes {
+                    if shift > 63 || (shift == 63 && b & 0x7f > 1) {
+                        return Err(E::custom("text number varint overflows"));
+                    }
+                    v |= u64::from(b & 0x7f) << shift;
+                    if b & 0x80 == 0 {
+                        numbers.push(v.checked_sub(1));
+                        v = 0;
+                        shift = 0;
+                    } else {
+                        shift += 7;
+                    }
+                }
+                if shift != 0 {
+                    return Err(E::custom("text number varint truncated"));
+                }
+                Ok(NumberColumn(numbers))
+            }
+        }
+        deserializer.deserialize_bytes(VarintVisitor)
     }
 }
 
@@ -587,9 +636,9 @@ impl<'de> Deserialize<'de> for MutationBatch {
                 let (text_ids, templates, numbers): (
                     DeltaIds,
                     Vec<intern::OwnedStr>,
-                    Vec<Option<u64>>,
+                    NumberColumn,
                 ) = match mask & TEXTS {
-                    0 => (empty_ids(), Vec::new(), Vec::new()),
+                    0 => (empty_ids(), Vec::new(), NumberColumn(Vec::new())),
                     _ => (next(&mut seq)?, next(&mut seq)?, next(&mut seq)?),
                 };
                 if names.len() != attr_ids.0.len() || values.len() != attr_ids.0.len() {
@@ -611,7 +660,7 @@ impl<'de> Deserialize<'de> for MutationBatch {
                 let texts = text_ids
                     .0
                     .into_iter()
-                    .zip(join_templated(templates, numbers).map_err(de::Error::custom)?)
+                    .zip(join_templated(templates, numbers.0).map_err(de::Error::custom)?)
                     .map(|(id, text)| TextChange { id, text })
                     .collect();
                 Ok(MutationBatch {
@@ -815,9 +864,9 @@ impl<'de> Deserialize<'de> for Console {
                 let level: Level = seq.next_element()?.ok_or_else(|| missing(0))?;
                 let templates: Vec<intern::OwnedStr> =
                     seq.next_element()?.ok_or_else(|| missing(1))?;
-                let numbers: Vec<Option<u64>> = seq.next_element()?.ok_or_else(|| missing(2))?;
+                let numbers: NumberColumn = seq.next_element()?.ok_or_else(|| missing(2))?;
                 let stack: Option<String> = seq.next_element()?.ok_or_else(|| missing(3))?;
-                let args = join_templated(templates, numbers).map_err(de::Error::custom)?;
+                let args = join_templated(templates, numbers.0).map_err(de::Error::custom)?;
                 Ok(Console { level, args, stack })
             }
         }
