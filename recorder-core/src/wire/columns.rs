@@ -17,7 +17,8 @@
 //!   repeat. Encoder and decoder visit the string table in this column order.
 //! - A text change's content is split into a template and numbers (see [`numbers`]):
 //!   `"554.33 USD"` is the template `"\u{1}.\u{1} USD"`, interned like any string, and
-//!   the numbers 554 and 33, in a column of all the batch's numbers. Text that changes
+//!   the numbers 554 and 33, in a column of all the batch's numbers (a `bin` of varints,
+//!   see [`Numbers`]). Text that changes
 //!   fast is mostly counters, prices and times: their template repeats (a table
 //!   reference, folded by LZ4 in its column) and their digits take binary integers
 //!   instead of one byte each.
@@ -34,7 +35,7 @@
 //!   `[0, text]`. Tag 3 is never an [`InputValue`]: the decoder resolves it into
 //!   [`InputValue::Text`].
 //!
-//! With a human-readable serializer (JSON, serde-wasm-bindgen) both types keep their
+//! With a human-readable serializer (JSON, serde-wasm-bindgen) all these types keep their
 //! field-by-name form. As everywhere in the payload, the hand-written encoder
 //! ([`Encode`]) writes exactly the bytes the serde impls write through rmp-serde.
 
