@@ -356,7 +356,7 @@ impl ElementState {
 /// Each removal names a node present at that point: a node inside a subtree removed earlier
 /// in the same batch is already gone and must not be named again.
 ///
-/// On the wire (see [`crate::wire::columns`]) the changes are columns rather than rows:
+/// On the wire (see `wire::columns`) the changes are columns rather than rows:
 /// node ids as deltas, then all attribute names, then all values, so a batch that
 /// touches thousands of similar nodes is a few runs LZ4 can fold.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -423,7 +423,7 @@ pub struct TextChange {
 /// A form control's new value.
 ///
 /// On the wire a text value can be an edit of the same control's previous text value in
-/// the frame (see [`crate::wire::columns`]): typing costs about the same few bytes per
+/// the frame (see `wire::columns`): typing costs about the same few bytes per
 /// keystroke however long the value grows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Input {
@@ -489,7 +489,7 @@ pub struct Pointer {
 
 /// Pointer positions sampled while the pointer moved.
 ///
-/// On the wire the positions are deltas (see [`crate::wire::columns`]).
+/// On the wire the positions are deltas (see `wire::columns`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointerMove {
     /// Samples in time order; the event time is that of the first.
@@ -608,7 +608,7 @@ wire_unit_enum! {
 /// A console call.
 ///
 /// On the wire its arguments are templates and numbers, like text changes (see
-/// [`crate::wire::columns`]).
+/// `wire::columns`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Console {
     /// Which method.

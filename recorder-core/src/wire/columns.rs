@@ -85,7 +85,7 @@ impl MutationBatch {
 ///
 /// Every maximal run of ASCII digits that reads as an integer as written (no leading
 /// zero, unless it is `0` itself; at most 15 digits, so it is exact in any integer type)
-/// becomes [`PLACEHOLDER`] in the template and the integer in the numbers; other digit
+/// becomes `PLACEHOLDER` in the template and the integer in the numbers; other digit
 /// runs stay in the template. A `PLACEHOLDER` character in the text itself is also
 /// written as `PLACEHOLDER` in the template, with nil in the numbers, so any text splits
 /// and joins back to itself.
