@@ -13,7 +13,7 @@
 //!   deltas from the previous id of their column (the first from 0): nodes changed
 //!   together are usually neighbours, so a column is a run of small, repeating numbers.
 //!   Names, values and templates go through the string table (see
-//!   [`intern`](super::intern)), each in a column of their own, where the same few strings
+//!   [`intern`]), each in a column of their own, where the same few strings
 //!   repeat. Encoder and decoder visit the string table in this column order.
 //! - A text change's content is split into a template and numbers (see [`numbers`]):
 //!   `"554.33 USD"` is the template `"\u{1}.\u{1} USD"`, interned like any string, and
