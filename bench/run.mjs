@@ -5,7 +5,11 @@
 // sizes; then one table of medians and ratios, and the run conditions.
 //
 //   node bench/run.mjs [--runs N] [--workloads a,b] [--settle MS] [--scale X]
-//                      [--profile] [--quick] [--out FILE] [--no-build]
+//                      [--profile] [--quick] [--out FILE] [--save DIR] [--no-build]
+//
+// --save DIR keeps each workload's first recordings: DIR/WORKLOAD.tdk (Tapedeck's frames
+// of the measured window, as sent) and DIR/WORKLOAD.rrweb.json (rrweb's events of the
+// window), to look into with `tapedeck json` or any JSON tool.
 //
 // Exits 1 when a recorder did not record what a workload did (a benchmark of a broken
 // recorder is worthless), 2 on bad arguments.
@@ -36,6 +40,7 @@ try {
       profile: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
+      save: { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -112,6 +117,12 @@ const conditions = {
   loadStart: loadavg(),
 };
 
+/** Writes a file into --save's directory. */
+const save = (name, data) => {
+  mkdirSync(args.save, { recursive: true });
+  writeFileSync(join(args.save, name), data);
+};
+
 // --- measure ------------------------------------------------------------------------------
 const tmp = mkdtempSync(join(tmpdir(), 'tapedeck-bench-'));
 const server = await startServer();
@@ -140,11 +151,13 @@ try {
           run.wireBytes = rrwebWireBytes(inWindow);
           run.stringifyMs = out.stringifyMs;
           if (round === 0) kept.rrweb = { json: Buffer.from(out.json), liveElements: out.liveElements };
+          if (round === 0 && args.save) save(`${workload}.rrweb.json`, JSON.stringify(inWindow));
         } else if (recorder === 'tapedeck') {
           const bytes = Buffer.from(out.frames, 'base64');
           const windowStart = out.frameLengths.slice(0, out.mark).reduce((a, b) => a + b, 0);
           const file = join(tmp, `${workload}-${round}.tdk`);
           writeFileSync(file, bytes.subarray(windowStart));
+          if (round === 0 && args.save) save(`${workload}.tdk`, bytes.subarray(windowStart));
           run.summary = summarizeTapedeck(decodeTapedeck(CLI, file));
           run.wireBytes = bytes.length - windowStart;
           run.frames = out.frameLengths.length - out.mark;

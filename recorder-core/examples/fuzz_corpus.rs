@@ -3,6 +3,7 @@
 //!
 //! `cargo run -p recorder-core --example fuzz_corpus` (writes `fuzz/corpus/<target>/`).
 
+use recorder_core::event::*;
 use recorder_core::frame::{self, HEADER_LEN};
 use recorder_core::testing::{Session, SessionSpec};
 use std::fs;
@@ -15,7 +16,63 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         seconds: 24,
         ..SessionSpec::default()
     });
-    let frames = session.encode()?;
+    let mut frames = session.encode()?;
+    let mut frame_events = session.frames.clone();
+    // Frames that exercise format 2's column layouts at full strength: typing (input
+    // edits), a dense batch of attribute and numeric text changes, log lines with figures.
+    let typing: Vec<Event> = (1..40u64)
+        .map(|k| {
+            let value = if k % 7 == 0 {
+                "é".repeat(k as usize / 7)
+            } else {
+                "*".repeat(k as usize)
+            };
+            Event::new(
+                k,
+                Input {
+                    id: 10 + (k as u32 % 2),
+                    value: InputValue::Text(value),
+                    user: true,
+                },
+            )
+        })
+        .collect();
+    let batch = MutationBatch {
+        removes: vec![7, 9, 8],
+        attrs: (0..20u32)
+            .map(|i| AttrChange {
+                id: 100 + 2 * i,
+                name: "style".into(),
+                value: Some(format!("width: {}px;", 20 + i)),
+            })
+            .collect(),
+        texts: (0..20u32)
+            .map(|i| TextChange {
+                id: 101 + 2 * i,
+                text: format!("{}.{:02} USD", i * 79, i),
+            })
+            .collect(),
+        ..MutationBatch::default()
+    };
+    let logs: Vec<Event> = (0..10u64)
+        .map(|t| {
+            Event::new(
+                t,
+                Console {
+                    level: Level::Log,
+                    args: vec![format!("tick {t} of 10")],
+                    stack: None,
+                },
+            )
+        })
+        .collect();
+    for events in [typing, vec![Event::new(0, batch)], logs] {
+        frames.push(frame::encode(
+            &session.header(frames.len() as u32),
+            &events,
+        )?);
+        frame_events.push(events);
+    }
     let mut written = 0;
     let mut write = |target: &str, name: String, bytes: &[u8]| -> std::io::Result<()> {
         let dir = root.join(target);
@@ -31,7 +88,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             raw_len as usize,
             frame::DICTIONARY,
         )?;
-        let count = session.frames[i].len() as u8;
+        let count = frame_events[i].len() as u8;
         // decode_frame_valid_crc, even mode: [count << 1] + MessagePack payload.
         let mut input = vec![count << 1];
         input.extend_from_slice(&raw);
@@ -57,7 +114,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let stream: Vec<u8> = order.iter().flat_map(|&i| frames[i].clone()).collect();
         write("session_reader", name.into(), &stream)?;
     }
-    let mut junk = b"TDCK\x01junk".to_vec();
+    // A magic and the current version followed by junk, then a real frame.
+    let mut junk = frame::MAGIC.to_vec();
+    junk.push(frame::FORMAT_VERSION);
+    junk.extend_from_slice(b"junk");
     junk.extend_from_slice(&frames[1]);
     write("session_reader", "junk".into(), &junk)?;
     println!("wrote {written} seed inputs under {}", root.display());

@@ -355,7 +355,11 @@ impl ElementState {
 ///
 /// Each removal names a node present at that point: a node inside a subtree removed earlier
 /// in the same batch is already gone and must not be named again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// On the wire (see `wire::columns`) the changes are columns rather than rows:
+/// node ids as deltas, then all attribute names, then all values, so a batch that
+/// touches thousands of similar nodes is a few runs LZ4 can fold.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MutationBatch {
     /// Nodes removed from the document, with their subtrees.
     pub removes: Vec<NodeId>,
@@ -409,7 +413,7 @@ pub struct AttrChange {
 pub struct TextChange {
     /// The node.
     pub id: NodeId,
-    /// Its new content.
+    /// Its new content (through the string table on the wire, like attribute values).
     pub text: String,
 }
 
@@ -417,7 +421,11 @@ pub struct TextChange {
 // User input
 
 /// A form control's new value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// On the wire a text value can be an edit of the same control's previous text value in
+/// the frame (see `wire::columns`): typing costs about the same few bytes per
+/// keystroke however long the value grows.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Input {
     /// The input, textarea or select.
     pub id: NodeId,
@@ -480,7 +488,9 @@ pub struct Pointer {
 }
 
 /// Pointer positions sampled while the pointer moved.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// On the wire the positions are deltas (see `wire::columns`).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointerMove {
     /// Samples in time order; the event time is that of the first.
     pub points: Vec<MovePoint>,
@@ -596,7 +606,10 @@ wire_unit_enum! {
 }
 
 /// A console call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// On the wire its arguments are templates and numbers, like text changes (see
+/// `wire::columns`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Console {
     /// Which method.
     pub level: Level,

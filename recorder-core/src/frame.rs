@@ -18,7 +18,9 @@
 //!
 //! Event times are written as signed deltas from the previous event (the first from the
 //! base time), so a typical event spends one byte on its timestamp. Strings go through a
-//! per-frame table (see `wire::intern`), and LZ4 starts from a static dictionary of
+//! per-frame table (see `wire::intern`); mutation batches are written as columns of
+//! id deltas, names and values, and a text input's value as an edit of its previous
+//! value in the frame (see `wire::columns`); and LZ4 starts from a static dictionary of
 //! common MessagePack shapes, so even small frames compress.
 //!
 //! # Untrusted input
@@ -40,8 +42,10 @@
 //! MessagePack (a two-byte string-table index becomes a string of up to 96 bytes, a
 //! four-byte node a 72-byte [`SnapNode`](crate::event::SnapNode)): the worst case measured
 //! (`tests/decode_memory.rs`) is 45× the uncompressed payload; a realistic snapshot takes
-//! 8×. So a decompression bomb is bounded by the uncompressed limit, not by the compressed
-//! size (875 bytes of frame can legally inflate to 9 MB of events): a service decoding
+//! 8×; text input edits (see `wire::columns`) add at most 1 MiB of values per frame,
+//! however few bytes they take. So a decompression bomb is bounded by the uncompressed
+//! limit, not by the compressed size (875 bytes of frame can legally inflate to 9 MB of
+//! events): a service decoding
 //! frames from strangers should choose its own [`Limits::max_payload_len`] with 50× that
 //! in mind, and call [`decode_with`].
 
@@ -55,7 +59,11 @@ use std::fmt;
 /// The magic bytes every frame starts with.
 pub const MAGIC: [u8; 4] = *b"TDCK";
 /// The frame format this crate writes and reads.
-pub const FORMAT_VERSION: u8 = 1;
+///
+/// Version 2 (this one) writes mutation batches as columns and typed text as edits (see
+/// `wire::columns`); version 1 frames are refused with
+/// [`DecodeError::UnsupportedVersion`], as any version but this one.
+pub const FORMAT_VERSION: u8 = 2;
 /// Size of the fixed header.
 pub const HEADER_LEN: usize = 58;
 /// Largest uncompressed payload a decoder accepts (and an encoder produces).

@@ -11,7 +11,8 @@
 //! An impl of [`Encode`] must write what the type's `Serialize` impl writes with
 //! rmp-serde's default configuration: smallest integer encodings (`write_uint` /
 //! `write_sint`), `f32`/`f64` as themselves, `None` as nil, sequences and structs as
-//! arrays, ids as `bin`.
+//! arrays, ids as `bin`. The layouts that are not one array per struct (mutation batches,
+//! input values) are written beside their serde impls, in `wire::columns`.
 
 use crate::event::*;
 use crate::trace::{SpanId, TraceId};
@@ -94,6 +95,11 @@ pub(crate) fn interned(out: &mut Vec<u8>, s: &str) {
         Some(i) => uint(out, u64::from(i)),
         None => str(out, s),
     }
+}
+
+/// Nil (`None`).
+pub(crate) fn nil(out: &mut Vec<u8>) {
+    out.push(0xc0);
 }
 
 fn interned_option(out: &mut Vec<u8>, s: &Option<String>) {
@@ -191,6 +197,11 @@ impl Encode for (i32, i32) {
     }
 }
 
+/// A `bin` header for `len` bytes, in the smallest form (as rmp-serde writes bytes).
+pub(crate) fn bin_header(out: &mut Vec<u8>, len: usize) {
+    len_header(out, len, 0, 0, 0xc4, 0xc5);
+}
+
 /// Ids are `bin` of their bytes (their `Serialize` calls `serialize_bytes`).
 fn bin(out: &mut Vec<u8>, bytes: &[u8]) {
     // Only 8- and 16-byte ids come here: always the one-byte length form.
@@ -244,13 +255,10 @@ encode_structs! {
     Element { tag @intern, namespace, attrs, children, state }
     Attr { name @intern, value @intern }
     ElementState { value, checked, scroll, css, blocked }
-    MutationBatch { removes, adds, attrs, texts }
     AddedTree { parent, before, first_id, nodes }
     AttrChange { id, name @intern, value @intern_option }
     TextChange { id, text }
-    Input { id, value, user }
     Pointer { kind, target, x, y, button }
-    PointerMove { points }
     MovePoint { offset, x, y }
     Focus { target, focused }
     Scroll { target, x, y }
@@ -258,7 +266,6 @@ encode_structs! {
     Navigation { kind, url @intern }
     Selection { ranges }
     SelectionRange { start, start_offset, end, end_offset }
-    Console { level, args, stack }
     PageError { kind, message, stack, source @intern_option, line, column }
     Header { name @intern, value @intern }
     Body { text, truncated }

@@ -5,12 +5,15 @@
 //!   rmp-serde's variant *names*; see [`wire_enum!`] and [`wire_unit_enum!`].
 //! - Repeated strings (tag and attribute names, class lists, header names, URLs) are
 //!   written once per frame and then referred to by a small integer; see [`intern`].
+//! - Mutation batches are columns, and typed text is an edit of the input's previous
+//!   value; see [`columns`].
 //!
 //! With a human-readable serializer (serde-wasm-bindgen, JSON) the same types come out in
 //! the usual externally tagged form, so tools and the JS API see readable names.
 
 /// Defines an enum whose variants each carry one value, serialized as `[index, value]`
-/// with a non-human-readable serializer and as `{"Variant": value}` with a human-readable one.
+/// with a non-human-readable serializer and as `{"Variant": value}` with a human-readable
+/// one (and deserialized from either).
 ///
 /// The indices are part of the frame format: never renumber a released variant. A
 /// `String` payload marked `@intern` goes through the per-frame string table.
@@ -71,6 +74,26 @@ macro_rules! wire_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                if deserializer.is_human_readable() {
+                    // `{"Variant": value}`, as the human-readable serialization writes it.
+                    const VARIANTS: &[&str] = &[$(stringify!($variant)),+];
+                    struct NamedVisitor;
+                    impl<'de> ::serde::de::Visitor<'de> for NamedVisitor {
+                        type Value = $name;
+                        fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                            write!(f, concat!("a variant of ", stringify!($name)))
+                        }
+                        fn visit_enum<A: ::serde::de::EnumAccess<'de>>(self, data: A) -> Result<$name, A::Error> {
+                            use ::serde::de::VariantAccess;
+                            let (name, variant): (String, _) = data.variant()?;
+                            match name.as_str() {
+                                $( stringify!($variant) => Ok($name::$variant(variant.newtype_variant()?)), )+
+                                other => Err(::serde::de::Error::unknown_variant(other, VARIANTS)),
+                            }
+                        }
+                    }
+                    return deserializer.deserialize_enum(stringify!($name), VARIANTS, NamedVisitor);
+                }
                 struct TagVisitor;
                 impl<'de> ::serde::de::Visitor<'de> for TagVisitor {
                     type Value = $name;
@@ -98,7 +121,7 @@ macro_rules! wire_enum {
 }
 
 /// Defines a field-less enum serialized as its index (one byte) with a non-human-readable
-/// serializer and as its name with a human-readable one.
+/// serializer and as its name with a human-readable one (and deserialized from either).
 macro_rules! wire_unit_enum {
     (
         $(#[$meta:meta])*
@@ -150,6 +173,14 @@ macro_rules! wire_unit_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                if deserializer.is_human_readable() {
+                    let name = String::deserialize(deserializer)?;
+                    return match name.as_str() {
+                        $( stringify!($variant) => Ok($name::$variant), )+
+                        other => Err(::serde::de::Error::unknown_variant(
+                            other, &[$(stringify!($variant)),+])),
+                    };
+                }
                 let index = u8::deserialize(deserializer)?;
                 $name::from_index(index).ok_or_else(|| ::serde::de::Error::custom(format_args!(
                     concat!("unknown ", stringify!($name), " {}"), index)))
@@ -190,6 +221,8 @@ macro_rules! wire_de {
 }
 
 pub(crate) use {wire_de, wire_encode, wire_enum, wire_ser, wire_unit_enum};
+
+pub(crate) mod columns;
 
 /// Per-frame string interning, used as `#[serde(with = "crate::wire::intern")]`.
 ///
@@ -488,6 +521,7 @@ pub(crate) mod intern {
         /// Hash index of the strings this frame added.
         index: HashIndex,
         arena: Arena,
+        inputs: InputMemory,
     }
 
     impl Default for EncodeTable {
@@ -500,6 +534,7 @@ pub(crate) mod intern {
                 seed,
                 index: HashIndex::default(),
                 arena: Arena::default(),
+                inputs: InputMemory::default(),
             }
         }
     }
@@ -532,12 +567,14 @@ pub(crate) mod intern {
         fn clear(&mut self) {
             self.index.clear();
             self.arena.clear();
+            self.inputs.clear();
         }
     }
 
     #[derive(Default)]
     struct DecodeTable {
         arena: Arena,
+        inputs: InputMemory,
     }
 
     impl DecodeTable {
@@ -560,6 +597,193 @@ pub(crate) mod intern {
                 Table::Decode(t) => t.arena.text.capacity(),
             }
         }
+    }
+
+    /// The frame's last text value of each input it changed, so a later change of the same
+    /// input can be written as an edit of it (see [`TextEdit`]).
+    ///
+    /// Encoder and decoder update it alike: after every text value of an `Input` event,
+    /// whole or edited. It holds at most [`MAX_REMEMBERED_INPUTS`] inputs (later ones are
+    /// always written whole), so a lookup is a short linear scan and a hostile frame cannot
+    /// grow it; and edits produce at most [`MAX_EDITED_BYTES`] bytes of values per frame,
+    /// so a few bytes of edit cannot be turned into megabytes of decoded values: past the
+    /// budget the encoder writes values whole, which cost their own size in the payload.
+    #[derive(Default)]
+    struct InputMemory {
+        /// `(input, its last value)`, in order of first change.
+        values: Vec<(u32, String)>,
+        /// Bytes of values produced by edits so far in this frame.
+        edited: usize,
+        /// The last pointer position of the frame's `PointerMove` events, from which the
+        /// next one's first point is a delta (see `wire::columns`); (0, 0) at its start.
+        pointer: (i32, i32),
+        /// Strings of earlier frames' `values`, kept for their capacity: the memory is
+        /// reused from frame to frame (see [`with_table`]), so steady typing allocates
+        /// nothing for it.
+        spare: Vec<String>,
+    }
+
+    /// Inputs a frame remembers values of; typing goes to one input at a time.
+    pub(crate) const MAX_REMEMBERED_INPUTS: usize = 32;
+
+    /// Bytes of input values that edits may produce in one frame (the sum of the edited
+    /// values' lengths). Typing 1,000 characters into one field within a frame produces
+    /// 0.5 MB; past this the values are written whole.
+    pub(crate) const MAX_EDITED_BYTES: usize = 1 << 20;
+
+    impl InputMemory {
+        fn position(&self, id: u32) -> Option<usize> {
+            self.values.iter().position(|(i, _)| *i == id)
+        }
+
+        /// Records `value` as the last value of `id` (when there is room).
+        fn remember(&mut self, at: Option<usize>, id: u32, value: &str) {
+            match at {
+                Some(at) => {
+                    let last = &mut self.values[at].1;
+                    last.clear();
+                    last.push_str(value);
+                }
+                None if self.values.len() < MAX_REMEMBERED_INPUTS => {
+                    let mut last = self.spare.pop().unwrap_or_default();
+                    last.clear();
+                    last.push_str(value);
+                    self.values.push((id, last));
+                }
+                None => {}
+            }
+        }
+
+        fn clear(&mut self) {
+            // Keep the strings, unless one grew large (it would stay pinned).
+            let small = self.values.drain(..).map(|(_, s)| s);
+            self.spare
+                .extend(small.filter(|s| s.capacity() <= MAX_INTERNED_LEN * 16));
+            self.edited = 0;
+            self.pointer = (0, 0);
+        }
+    }
+
+    /// A text value written as a change of the same input's previous value in the frame:
+    /// `previous[..len - keep_suffix - delete] + insert + previous[len - keep_suffix..]`.
+    ///
+    /// Counting the kept suffix and the deletion from the *end* makes every keystroke
+    /// typed at the end of a field the same bytes (`0, 0, "x"`), so a burst of typing is
+    /// a run of nearly identical events that LZ4 folds into a few long matches.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) struct TextEdit<'a> {
+        /// Bytes kept at the end of the previous value.
+        pub(crate) keep_suffix: u32,
+        /// Bytes of the previous value removed before the kept suffix.
+        pub(crate) delete: u32,
+        /// Text inserted in their place.
+        pub(crate) insert: &'a str,
+    }
+
+    impl<'a> TextEdit<'a> {
+        /// The edit from `previous` to `new`: the longest common prefix and then the
+        /// longest common suffix of what is left, both cut on character boundaries.
+        pub(crate) fn between(previous: &str, new: &'a str) -> Self {
+            let (p, n) = (previous.as_bytes(), new.as_bytes());
+            let mut prefix = p.iter().zip(n).take_while(|(a, b)| a == b).count();
+            while !new.is_char_boundary(prefix) {
+                prefix -= 1;
+            }
+            let room = p.len().min(n.len()) - prefix;
+            let mut suffix = p
+                .iter()
+                .rev()
+                .zip(n.iter().rev())
+                .take(room)
+                .take_while(|(a, b)| a == b)
+                .count();
+            while !new.is_char_boundary(n.len() - suffix) {
+                suffix -= 1;
+            }
+            TextEdit {
+                keep_suffix: suffix as u32,
+                delete: (p.len() - prefix - suffix) as u32,
+                insert: &new[prefix..n.len() - suffix],
+            }
+        }
+
+        /// Applies the edit to `previous`; `None` when it does not fit (a hostile frame).
+        pub(crate) fn apply(&self, previous: &str) -> Option<String> {
+            let tail = previous.len().checked_sub(self.keep_suffix as usize)?;
+            let head = tail.checked_sub(self.delete as usize)?;
+            let (head, tail) = (previous.get(..head)?, previous.get(tail..)?);
+            let mut value = String::with_capacity(head.len() + self.insert.len() + tail.len());
+            value.push_str(head);
+            value.push_str(self.insert);
+            value.push_str(tail);
+            Some(value)
+        }
+    }
+
+    /// While encoding a frame: how to write the text value `value` of input `id`: as an
+    /// edit of its previous value in this frame, or (`None`) whole. Remembers `value`
+    /// either way, so call it exactly once per text value, in payload order.
+    pub(crate) fn input_edit<'a>(id: u32, value: &'a str) -> Option<TextEdit<'a>> {
+        TABLE.with(|t| {
+            let Some(Table::Encode(table)) = &mut *t.borrow_mut() else {
+                return None;
+            };
+            let memory = &mut table.inputs;
+            let at = memory.position(id);
+            let edit = at
+                .filter(|_| memory.edited + value.len() <= MAX_EDITED_BYTES)
+                .map(|at| TextEdit::between(&memory.values[at].1, value))
+                // An edit that keeps nothing is the whole value and more.
+                .filter(|e| e.insert.len() < value.len() || value.is_empty());
+            if edit.is_some() {
+                memory.edited += value.len();
+            }
+            memory.remember(at, id, value);
+            edit
+        })
+    }
+
+    /// While decoding a frame: notes the whole text value `value` of input `id`, which a
+    /// later edit may refer to.
+    pub(crate) fn input_value(id: u32, value: &str) {
+        TABLE.with(|t| {
+            if let Some(Table::Decode(table)) = &mut *t.borrow_mut() {
+                let at = table.inputs.position(id);
+                table.inputs.remember(at, id, value);
+            }
+        })
+    }
+
+    /// While decoding a frame: the value an edit of input `id` produces (and remembers).
+    pub(crate) fn apply_input_edit(id: u32, edit: &TextEdit<'_>) -> Result<String, &'static str> {
+        TABLE.with(|t| {
+            let Some(Table::Decode(table)) = &mut *t.borrow_mut() else {
+                return Err("input edit outside a frame");
+            };
+            let memory = &mut table.inputs;
+            let at = memory
+                .position(id)
+                .ok_or("input edit without a previous value")?;
+            let value = edit
+                .apply(&memory.values[at].1)
+                .ok_or("input edit does not fit the previous value")?;
+            memory.edited += value.len();
+            if memory.edited > MAX_EDITED_BYTES {
+                return Err("input edits exceed the frame's budget");
+            }
+            memory.remember(Some(at), id, &value);
+            Ok(value)
+        })
+    }
+
+    /// Runs `f` on the frame's pointer position, encoding or decoding (`None` outside a
+    /// frame, where positions are deltas from (0, 0)).
+    pub(crate) fn with_pointer<R>(f: impl FnOnce(Option<&mut (i32, i32)>) -> R) -> R {
+        TABLE.with(|t| match &mut *t.borrow_mut() {
+            Some(Table::Encode(table)) => f(Some(&mut table.inputs.pointer)),
+            Some(Table::Decode(table)) => f(Some(&mut table.inputs.pointer)),
+            None => f(None),
+        })
     }
 
     thread_local! {
@@ -601,6 +825,7 @@ pub(crate) mod intern {
                         }
                         Table::Decode(mut t) => {
                             t.arena.clear();
+                            t.inputs.clear();
                             spare.1 = Some(t);
                         }
                     }
