@@ -14,7 +14,7 @@
 // Exits 1 when a recorder did not record what a workload did (a benchmark of a broken
 // recorder is worthless), 2 on bad arguments.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -84,8 +84,9 @@ const profile = quick ? 'debug' : 'release';
 const CLI = join(ROOT, 'target', profile, 'tapedeck');
 const SEEK = join(ROOT, 'target', profile, 'examples', 'seek_time');
 if (!args['no-build']) {
-  if (!existsSync(join(ROOT, 'npm', 'dist', 'index.js'))) {
-    log('bench: building the npm package (npm/dist is missing)');
+  const stale = packageStaleness();
+  if (stale) {
+    log(`bench: building the npm package (${stale})`);
     execFileSync('npm', ['run', '-s', 'build'], { cwd: join(ROOT, 'npm'), stdio: 'inherit' });
   }
   log(`bench: cargo build (${profile}: the tapedeck CLI and the seek_time example)`);
@@ -100,6 +101,27 @@ for (const [what, path] of [['npm package', join(ROOT, 'npm', 'dist', 'index.js'
     console.error(`bench: ${what} missing at ${path} (run without --no-build)`);
     process.exit(2);
   }
+}
+
+/** Why npm/dist must be rebuilt before measuring (missing, or older than a source file of
+ * the recorder, the replayer or the package), or null when it is current. */
+function packageStaleness() {
+  const built = join(ROOT, 'npm', 'dist', 'index.js');
+  if (!existsSync(built)) return 'npm/dist is missing';
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'target' && entry.name !== 'node_modules' && newer(path)) return true;
+      } else if (statSync(path).mtimeMs > builtAt) return true;
+    }
+    return false;
+  };
+  for (const dir of ['recorder-core/src', 'recorder-wasm/src', 'replayer/src', 'npm/src']) {
+    if (newer(join(ROOT, dir))) return `${dir} changed since npm/dist was built`;
+  }
+  return null;
 }
 
 const git = (...a) => execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim();
