@@ -33,8 +33,10 @@ use std::borrow::Cow;
 /// (each level escapes the one inside again, so the output would grow quadratically).
 pub const MAX_SRCDOC_DEPTH: u32 = 8;
 
-/// HTML elements that have no end tag and whose children are not serialized.
-const VOID: &[&str] = &[
+/// HTML elements that have no end tag and whose children are not serialized (the HTML
+/// standard's void elements, plus the legacy ones parsers still treat so). Public so
+/// other serializers of a [`Dom`](super::Dom) (the browser player's) agree with this one.
+pub const VOID_ELEMENTS: &[&str] = &[
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
     "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
@@ -327,7 +329,7 @@ impl<'a> Writer<'a> {
         let html = namespace == Namespace::Html;
         let is = |name: &str| html && tag == name;
         let has_children = dom.slot(slot).first != NIL;
-        let void = html && VOID.contains(&tag);
+        let void = html && VOID_ELEMENTS.contains(&tag);
         let mut overrides: Vec<(&str, Option<Cow<'a, str>>)> = Vec::new();
 
         if let Some(size) = state.and_then(|s| s.blocked) {

@@ -71,7 +71,7 @@ mod diff;
 mod html;
 
 pub use diff::{diff, Patch};
-pub use html::MAX_SRCDOC_DEPTH;
+pub use html::{MAX_SRCDOC_DEPTH, VOID_ELEMENTS};
 
 use crate::event::{Attr, Doctype, Element, ElementState, Namespace, NodeId, SnapNode};
 use std::collections::HashMap;

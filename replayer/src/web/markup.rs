@@ -19,7 +19,7 @@
 //! refuse the result on any difference.
 
 use super::sanitize::{self, Role, Verdict};
-use recorder_core::dom::{NodeData, NodeKind, NodeRef};
+use recorder_core::dom::{NodeData, NodeKind, NodeRef, VOID_ELEMENTS};
 use recorder_core::event::{Doctype, Namespace, NodeId};
 
 /// Shape codes (see `markup.js`).
@@ -32,12 +32,6 @@ const DOCTYPE: u32 = 4;
 /// HTML elements whose content the tokenizer does not parse (or, `<plaintext>`, never
 /// leaves): their children are built through the DOM.
 const RAW_TEXT: &[&str] = &["style", "script", "xmp", "iframe", "noembed", "noframes"];
-
-/// HTML elements without an end tag (and so without children in markup).
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-    "keygen", "link", "meta", "param", "source", "track", "wbr",
-];
 
 /// SVG attribute names the parser writes in mixed case (HTML standard, "adjust SVG
 /// attributes"); any other name on a foreign element comes out of the parser lower case.
@@ -303,7 +297,7 @@ impl<'r> Writer<'r> {
             Role::Frame => self.attr("sandbox", sanitize::IFRAME_SANDBOX)?,
             _ => {}
         }
-        let void = html && VOID.contains(&tag);
+        let void = html && VOID_ELEMENTS.contains(&tag);
         if let Some(size) = state.and_then(|s| s.blocked) {
             // The empty placeholder, as the node-by-node build makes it.
             let mut styled = false;
