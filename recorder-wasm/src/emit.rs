@@ -23,7 +23,7 @@
 
 use crate::ids::NodeIds;
 use crate::options::Options;
-use recorder_core::event::{ErrorKind, Event, EventData, Input};
+use recorder_core::event::{ErrorKind, Event, EventData};
 use std::cell::{Cell, RefCell};
 
 /// What the pipeline is told when an event arrives (see [`Recording::set_notify`]).
@@ -181,39 +181,6 @@ impl Recording {
     pub fn emit_at(&self, time: u64, data: EventData) {
         self.settle_dom();
         self.push(Event { time, data });
-    }
-
-    /// Records a form control's new value, now, after pending DOM changes.
-    ///
-    /// A change made in the same millisecond as the queued event just before it, to the
-    /// same control and from the same source, replaces that event's value instead of
-    /// queuing another: a replay (at millisecond resolution) shows only the last of them
-    /// anyway. (The input capture already records a control once per task; this covers
-    /// changes a few tasks apart within one millisecond, and keeps the queue — an `Event`
-    /// is 176 bytes on wasm32 plus its text, held until a frame is cut, and the wasm
-    /// memory never gives that peak back — from growing with them.)
-    pub fn emit_input(&self, input: Input) {
-        self.settle_dom();
-        let time = self.clock.now();
-        if self.stopped.get() {
-            return;
-        }
-        if let Ok(mut q) = self.queue.try_borrow_mut() {
-            if let Some(Event {
-                time: last_time,
-                data: EventData::Input(last),
-            }) = q.events.last_mut()
-            {
-                if *last_time == time && last.id == input.id && last.user == input.user {
-                    last.value = input.value;
-                    return;
-                }
-            }
-        }
-        self.push(Event {
-            time,
-            data: input.into(),
-        });
     }
 
     /// Records a DOM event (snapshot or mutation batch) now, without running the barrier.

@@ -28,6 +28,7 @@
 //! the expected fields, a node not in the mirror) records nothing; nothing it does can
 //! throw into the page.
 
+use crate::capture::js;
 use crate::capture::privacy::{self, Control, InputPrivacy, Privacy};
 use crate::emit::{Recording, Settle};
 use crate::hooks::{Listener, ListenerOptions, MethodHook, SetterHook};
@@ -597,19 +598,13 @@ impl State {
             return;
         }
         let weak = self.me.clone();
-        let tick = Closure::once_into_js(move || {
+        let queued = js::queue_microtask(move || {
             if let Some(state) = weak.upgrade() {
                 state.flush_marked();
             }
         });
-        let queue = Reflect::get(&js_sys::global(), &"queueMicrotask".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        match queue {
-            Some(queue) => {
-                let _ = queue.call1(&JsValue::UNDEFINED, &tick);
-            }
-            None => self.marked_flush_queued.set(false),
+        if !queued {
+            self.marked_flush_queued.set(false);
         }
     }
 
@@ -640,17 +635,11 @@ impl State {
         resets.push((form.into(), event.clone()));
         drop(resets);
         let weak = self.me.clone();
-        let tick = Closure::once_into_js(move || {
+        js::queue_microtask(move || {
             if let Some(state) = weak.upgrade() {
                 state.flush_resets();
             }
         });
-        let queue = Reflect::get(&js_sys::global(), &"queueMicrotask".into())
-            .ok()
-            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-        if let Some(queue) = queue {
-            let _ = queue.call1(&JsValue::UNDEFINED, &tick);
-        }
     }
 
     /// Records the controls of the forms whose reset is done (a canceled reset changed
@@ -771,7 +760,7 @@ impl State {
             values.insert(id, value.clone());
         }
         let checked_radio = input_type == "radio" && value == InputValue::Checked(true);
-        recording.emit_input(Input { id, value, user });
+        recording.emit(Input { id, value, user }.into());
         if checked_radio {
             self.emit_radio_group(element.unchecked_ref(), user);
         }

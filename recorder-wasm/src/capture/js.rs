@@ -158,6 +158,13 @@ pub fn global(name: &str) -> JsValue {
     get(&js_sys::global(), name)
 }
 
+/// Runs `f` in a microtask: after the current task's script, before the page can paint.
+/// Returns false, queuing nothing, where there is no working `queueMicrotask`.
+pub fn queue_microtask(f: impl FnOnce() + 'static) -> bool {
+    let f = Closure::once_into_js(f);
+    call_method(&js_sys::global(), "queueMicrotask", &[&f]).is_ok()
+}
+
 /// Calls `target[name](...args)` with `target` as `this`.
 pub fn call_method(target: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
     let f = get(target, name);

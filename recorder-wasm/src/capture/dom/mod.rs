@@ -53,6 +53,7 @@
 mod mutation;
 mod snapshot;
 
+use crate::capture::js;
 use crate::capture::privacy::Privacy;
 use crate::emit::Recording;
 use crate::hooks::{Listener, ListenerOptions, MethodHook};
@@ -420,23 +421,15 @@ impl Shared {
     fn schedule(&self) {
         if !self.scheduled.replace(true) {
             let weak = self.me.clone();
-            let tick = Closure::once_into_js(move || {
+            let queued = js::queue_microtask(move || {
                 if let Some(shared) = weak.upgrade() {
                     shared.scheduled.set(false);
                     shared.drain();
                 }
             });
-            let queue = js_sys::Reflect::get(&js_sys::global(), &"queueMicrotask".into())
-                .ok()
-                .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-            match queue {
-                Some(queue) => {
-                    let _ = queue.call1(&JsValue::UNDEFINED, &tick);
-                }
-                None => {
-                    self.scheduled.set(false);
-                    self.drain();
-                }
+            if !queued {
+                self.scheduled.set(false);
+                self.drain();
             }
         }
     }
