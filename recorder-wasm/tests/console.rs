@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use recorder_core::event::{Console, EventData, Level};
+use recorder_core::redact::Redactor;
 use recorder_wasm::capture::console::{self, ARG_LIMIT};
 use recorder_wasm::capture::render::render;
 use recorder_wasm::options::Options;
@@ -164,7 +165,7 @@ fn objects_render_safely() {
 fn values_of_every_kind_render_compactly() {
     let rendered: Vec<String> = sample_values()
         .iter()
-        .map(|v| render(&v, None, ARG_LIMIT))
+        .map(|v| render(&v, None, &Redactor::default(), ARG_LIMIT))
         .collect();
     let expected = [
         r#"Map(1) {"a" => 1}"#,
@@ -193,7 +194,10 @@ fn values_of_every_kind_render_compactly() {
         (1e21, "1e+21"),
         (f64::INFINITY, "Infinity"),
     ] {
-        assert_eq!(render(&JsValue::from(n), None, ARG_LIMIT), text);
+        assert_eq!(
+            render(&JsValue::from(n), None, &Redactor::default(), ARG_LIMIT),
+            text
+        );
     }
     let error = &rendered[expected.len()];
     assert!(error.starts_with("TypeError: bad\n    at "), "{error}");
@@ -345,11 +349,11 @@ fn sensitive_keys_and_card_numbers_are_redacted() {
 fn thrown_values_are_redacted_too() {
     let value = js_sys::JSON::parse(r#"{"message": "no", "token": "abc"}"#).unwrap();
     assert_eq!(
-        render(&value, None, ARG_LIMIT),
+        render(&value, None, &Redactor::default(), ARG_LIMIT),
         r#"{message: "no", token: [redacted]}"#
     );
     let error = js_sys::Error::new("charge failed for 4111111111111111");
-    let text = render(&error.into(), None, ARG_LIMIT);
+    let text = render(&error.into(), None, &Redactor::default(), ARG_LIMIT);
     assert!(
         text.starts_with("Error: charge failed for ************1111"),
         "{text}"

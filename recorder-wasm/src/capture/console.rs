@@ -18,6 +18,7 @@
 //!   own code, the frame sink) is passed through but not recorded.
 
 use super::js;
+use super::redaction::Redaction;
 use super::render::{self, render};
 use super::stack;
 use crate::emit::Recording;
@@ -57,15 +58,20 @@ impl Capture {
     /// Wraps the console methods that exist (a missing one is simply not recorded).
     pub fn install(recording: &Rc<Recording>) -> Result<Capture, JsValue> {
         let console = js::global("console");
+        let redaction = Rc::new(Redaction::new(&recording.options));
         let mut hooks = Vec::new();
         if !console.is_object() {
             return Ok(Capture { _hooks: hooks });
         }
         for (name, level) in METHODS {
             let recording = Rc::downgrade(recording);
+            let redaction = Rc::clone(&redaction);
             let target = console.clone();
             let before = move |_this: JsValue, args: Array| -> JsValue {
-                js::guarded(|| record(&recording, &target, name, level, &args));
+                js::guarded(|| {
+                    let redactor = redaction.redactor();
+                    record(&recording, redactor, &target, name, level, &args)
+                });
                 JsValue::UNDEFINED
             };
             let object: &Object = console.unchecked_ref();
@@ -77,7 +83,14 @@ impl Capture {
     }
 }
 
-fn record(recording: &Weak<Recording>, console: &JsValue, name: &str, level: Level, args: &Array) {
+fn record(
+    recording: &Weak<Recording>,
+    redactor: &Redactor,
+    console: &JsValue,
+    name: &str,
+    level: Level,
+    args: &Array,
+) {
     let Some(recording) = recording.upgrade() else {
         return;
     };
@@ -90,7 +103,7 @@ fn record(recording: &Weak<Recording>, console: &JsValue, name: &str, level: Lev
             values.remove(0);
         }
     }
-    let mut args = format_args(&values, Some(&recording.ids));
+    let mut args = format_args(&values, Some(&recording.ids), redactor);
     if level == Level::Assert && args.is_empty() {
         args.push("Assertion failed".to_owned());
     }
@@ -102,13 +115,13 @@ fn record(recording: &Weak<Recording>, console: &JsValue, name: &str, level: Lev
 }
 
 /// Renders a call's arguments, applying a printf-style first argument.
-pub fn format_args(values: &[JsValue], ids: Option<&NodeIds>) -> Vec<String> {
+pub fn format_args(values: &[JsValue], ids: Option<&NodeIds>, redactor: &Redactor) -> Vec<String> {
     let mut out = Vec::new();
     let mut used = 0;
     let mut rest = values;
     if let Some(format) = values.first().and_then(JsValue::as_string) {
         if format.contains('%') {
-            let (text, consumed) = printf(&format, &values[1..], ids);
+            let (text, consumed) = printf(&format, &values[1..], ids, redactor);
             used += text.len();
             out.push(text);
             rest = values.get(1 + consumed..).unwrap_or(&[]);
@@ -120,7 +133,7 @@ pub fn format_args(values: &[JsValue], ids: Option<&NodeIds>) -> Vec<String> {
             out.push("…".to_owned());
             break;
         }
-        let text = render(value, ids, budget);
+        let text = render(value, ids, redactor, budget);
         used += text.len();
         out.push(text);
     }
@@ -129,7 +142,12 @@ pub fn format_args(values: &[JsValue], ids: Option<&NodeIds>) -> Vec<String> {
 
 /// Applies `format` to `args` as the console does; returns the text and how many
 /// arguments it consumed.
-fn printf(format: &str, args: &[JsValue], ids: Option<&NodeIds>) -> (String, usize) {
+fn printf(
+    format: &str,
+    args: &[JsValue],
+    ids: Option<&NodeIds>,
+    redactor: &Redactor,
+) -> (String, usize) {
     let mut out = String::with_capacity(format.len());
     let mut next = 0;
     let mut chars = format.chars();
@@ -153,7 +171,7 @@ fn printf(format: &str, args: &[JsValue], ids: Option<&NodeIds>) -> (String, usi
             match spec {
                 'd' | 'i' | 'f' => out.push_str(&number_text(arg, spec == 'f')),
                 'c' => {}
-                _ => out.push_str(&render(arg, ids, ARG_LIMIT)),
+                _ => out.push_str(&render(arg, ids, redactor, ARG_LIMIT)),
             }
         } else {
             out.push('%');
@@ -164,7 +182,7 @@ fn printf(format: &str, args: &[JsValue], ids: Option<&NodeIds>) -> (String, usi
     }
     // Redacted as a whole: a secret may be split between the format and an argument
     // (`'card %s'`, `'?token=%s'`).
-    let out = match render::redact_text(&Redactor::default(), &out) {
+    let out = match render::redact_text(redactor, &out) {
         Cow::Borrowed(_) => out,
         Cow::Owned(masked) => masked,
     };

@@ -69,7 +69,12 @@ fn on_error(recording: &Weak<Recording>, redaction: &Redaction, event: &web_sys:
             None if thrown.is_undefined() || thrown.is_null() => (event.message(), None),
             None => {
                 let mut message = "Uncaught ".to_owned();
-                message.push_str(&render(&thrown, Some(&recording.ids), MESSAGE_LIMIT));
+                message.push_str(&render(
+                    &thrown,
+                    Some(&recording.ids),
+                    redaction.redactor(),
+                    MESSAGE_LIMIT,
+                ));
                 (message, None)
             }
         };
@@ -96,7 +101,12 @@ fn on_error(recording: &Weak<Recording>, redaction: &Redaction, event: &web_sys:
             .filter_map(|key| js::get_string(&target, key))
             .find(|u| !u.is_empty());
         let mut message = "Failed to load ".to_owned();
-        message.push_str(&render(&target, Some(&recording.ids), 256));
+        message.push_str(&render(
+            &target,
+            Some(&recording.ids),
+            redaction.redactor(),
+            256,
+        ));
         PageError {
             kind: ErrorKind::Resource,
             message,
@@ -119,7 +129,15 @@ fn on_rejection(recording: &Weak<Recording>, redaction: &Redaction, event: &web_
     let reason = event.reason();
     let (message, stack) = match error_parts(&reason) {
         Some((header, stack)) => (header, stack),
-        None => (render(&reason, Some(&recording.ids), MESSAGE_LIMIT), None),
+        None => (
+            render(
+                &reason,
+                Some(&recording.ids),
+                redaction.redactor(),
+                MESSAGE_LIMIT,
+            ),
+            None,
+        ),
     };
     let location = stack.as_deref().and_then(stack::top_location);
     let (source, line, column) = match location {

@@ -38,6 +38,7 @@ use crate::emit::Recording;
 use crate::hooks::MethodHook;
 use js_sys::{Array, Object, Promise};
 use recorder_core::event::{Body, Initiator, Network};
+use recorder_core::redact::Redactor;
 use recorder_core::trace::{SpanId, TraceId, TraceParent};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -424,7 +425,7 @@ impl Net {
         threw: bool,
     ) -> JsValue {
         if threw {
-            pending.event.error = Some(error_text(&result));
+            pending.event.error = Some(error_text(self.redaction.redactor(), &result));
             self.emit(pending);
             return JsValue::UNDEFINED;
         }
@@ -448,7 +449,7 @@ impl Net {
                 Err(error) => {
                     js::guarded(|| {
                         let mut pending = pending;
-                        pending.event.error = Some(error_text(&error));
+                        pending.event.error = Some(error_text(net.redaction.redactor(), &error));
                         pending.event.duration = (net.now() - pending.started_at).max(0.0);
                         net.clone().finish(pending, None);
                     });
@@ -738,7 +739,7 @@ impl Net {
             self.request_body(&mut pending, &data, content_type);
         }
         if threw {
-            pending.event.error = Some(error_text(result));
+            pending.event.error = Some(error_text(self.redaction.redactor(), result));
         } else if result.as_bool() == Some(false) {
             pending.event.error = Some("not queued".to_owned());
         }
@@ -843,13 +844,13 @@ fn remove_listeners(request: &XhrRequest) {
 
 /// `abort` for an `AbortError`, else the error's `Name: message` (`TypeError: Failed to
 /// fetch`) or the rendered value.
-fn error_text(error: &JsValue) -> String {
+fn error_text(redactor: &Redactor, error: &JsValue) -> String {
     if js::get_string(error, "name").as_deref() == Some("AbortError") {
         return "abort".to_owned();
     }
     match render::error_parts(error) {
         Some((header, _)) => render::cap(header, ERROR_LIMIT),
-        None => render::render(error, None, ERROR_LIMIT),
+        None => render::render(error, None, redactor, ERROR_LIMIT),
     }
 }
 

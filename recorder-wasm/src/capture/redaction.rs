@@ -40,6 +40,11 @@ impl Redaction {
         }
     }
 
+    /// The rules for free text (console arguments, error messages; see `render`).
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
     /// The URL with sensitive query parameters, any password in it and card numbers
     /// redacted.
     pub fn url(&self, url: &str) -> String {

@@ -37,15 +37,16 @@ pub const MAX_ITEMS: u32 = 50;
 /// 2^53: below it every integral `f64` is an integer JavaScript prints digit for digit.
 const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
 
-/// Renders `value` in at most about `limit` bytes. `ids` names DOM nodes.
-pub fn render(value: &JsValue, ids: Option<&NodeIds>, limit: usize) -> String {
+/// Renders `value` in at most about `limit` bytes. `ids` names DOM nodes; `redactor` is
+/// the recording's (see the module docs, "Privacy").
+pub fn render(value: &JsValue, ids: Option<&NodeIds>, redactor: &Redactor, limit: usize) -> String {
     let mut r = Renderer {
         ids,
         out: String::new(),
         limit,
         cut: false,
         ancestors: Vec::new(),
-        redactor: Redactor::default(),
+        redactor,
     };
     r.value(value, 0, true);
     r.finish()
@@ -116,7 +117,7 @@ struct Renderer<'a> {
     limit: usize,
     cut: bool,
     ancestors: Vec<JsValue>,
-    redactor: Redactor,
+    redactor: &'a Redactor,
 }
 
 impl Renderer<'_> {
@@ -198,7 +199,7 @@ impl Renderer<'_> {
         match kind {
             Kind::String => {
                 let s = v.as_string().unwrap_or_default();
-                let s = redact_text(&self.redactor, &s);
+                let s = redact_text(self.redactor, &s);
                 if top {
                     self.push(&s);
                 } else {
@@ -251,7 +252,7 @@ impl Renderer<'_> {
                 } else {
                     header
                 };
-                self.push(&redact_text(&self.redactor, &text));
+                self.push(&redact_text(self.redactor, &text));
             }
             _ => {
                 self.ancestors.push(v.clone());
